@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coresponse.encounters.views import home
+
+admin.site.site_header = "CoResponse administration"
+admin.site.site_title = "CoResponse"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("coresponse.accounts.urls")),
+    path("encounters/", include("coresponse.encounters.urls")),
+    path("people/", include("coresponse.people.urls")),
+    path("api/", include("coresponse.api.urls")),
+    path("admin/", admin.site.urls),
+]

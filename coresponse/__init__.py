@@ -1,0 +1,1 @@
+"""CoResponse: software for police–mental-health co-response jail diversion programs."""

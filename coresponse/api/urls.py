@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from coresponse.encounters.api import EncounterViewSet
+from coresponse.people.api import PersonViewSet
+
+router = DefaultRouter()
+router.register("encounters", EncounterViewSet, basename="encounter")
+router.register("people", PersonViewSet, basename="person")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]

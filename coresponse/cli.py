@@ -1,0 +1,28 @@
+"""The `coresponse` command: Django's management commands with friendlier names.
+
+`coresponse demo-data` runs the `demo_data` command; words joined by hyphens become
+underscores, and `import` (a Python keyword) maps to `import_data`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {"import": "import_data"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a management command, defaulting to local settings."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    if args and not args[0].startswith("-"):
+        name = args[0]
+        args[0] = ALIASES.get(name, name.replace("-", "_"))
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["coresponse", *args])
+
+
+if __name__ == "__main__":
+    main()

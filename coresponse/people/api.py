@@ -1,0 +1,71 @@
+"""People in the REST API: read-only, cut to the actor's view, every row audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from coresponse.accounts.access import View
+from coresponse.audit.services import audit_reads
+from coresponse.people.models import Person, SafetyFlag
+from coresponse.people.selectors import people_visible_to, person_get, person_view_of
+
+
+class SafetyFlagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SafetyFlag
+        fields = ["category", "text"]
+
+
+class PersonPoliceSerializer(serializers.ModelSerializer):
+    """What an officer may read: identity, police-shareable summary, safety flags."""
+
+    birth_date = serializers.CharField(source="birth_date_display")
+    safety_flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "first_name", "last_name", "birth_date", "sex", "police_summary",
+                  "safety_flags"]
+
+    def get_safety_flags(self, person: Person) -> list[dict[str, Any]]:
+        flags = person.safety_flags.filter(is_active=True)
+        return SafetyFlagSerializer(flags, many=True).data  # type: ignore[return-value]
+
+
+class PersonClinicalSerializer(PersonPoliceSerializer):
+    class Meta(PersonPoliceSerializer.Meta):
+        fields = [
+            *PersonPoliceSerializer.Meta.fields,
+            "middle_name", "preferred_name", "race", "ethnicity", "veteran_status",
+            "primary_language", "housing_status", "phone", "address", "town", "postcode",
+        ]
+
+
+class PersonViewSet(viewsets.ViewSet):
+    """People the acting user may see."""
+
+    serializer_class = PersonClinicalSerializer
+
+    def list(self, request: Request) -> Response:
+        queryset = people_visible_to(request.user).order_by("last_name", "first_name", "id")
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self) or []
+        audit_reads(actor=request.user, object_type="person", objects=page)
+        rows = [self._serialize(request, person) for person in page]
+        return paginator.get_paginated_response(rows)
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        person = person_get(request.user, int(pk) if pk and pk.isdigit() else -1)
+        audit_reads(actor=request.user, object_type="person", objects=[person])
+        return Response(self._serialize(request, person))
+
+    @staticmethod
+    def _serialize(request: Request, person: Person) -> dict[str, Any]:
+        view = person_view_of(request.user, person)
+        serializer = PersonClinicalSerializer if view == View.CLINICAL else PersonPoliceSerializer
+        return serializer(person).data  # type: ignore[return-value]

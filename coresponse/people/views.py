@@ -1,0 +1,102 @@
+"""Person pages: lookup as you type, search, profile with history, edit, safety flags."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from coresponse.accounts.access import View, access_for
+from coresponse.audit.models import AuditEvent
+from coresponse.audit.services import audit_record_many
+from coresponse.encounters.selectors import attach_contact_summaries, encounter_history
+from coresponse.people.forms import LookupForm, PersonForm, SafetyFlagForm
+from coresponse.people.matching import LookupQuery, person_candidates
+from coresponse.people.selectors import person_get, person_profile, person_view_of
+from coresponse.people.services import person_update, safety_flag_add
+
+
+def _candidates_for(request: HttpRequest, *, clinical_only: bool) -> tuple[LookupForm, list]:
+    form = LookupForm(request.GET)
+    if not form.is_valid() or not form.cleaned_data["q"]:
+        return form, []
+    query = LookupQuery(text=form.cleaned_data["q"], birth_year=form.cleaned_data["birth_year"])
+    candidates = person_candidates(request.user, query, clinical_only=clinical_only)
+    attach_contact_summaries(request.user, candidates)
+    audit_record_many(
+        actor=request.user, action=AuditEvent.Action.SEARCH, object_type="person",
+        object_ids=[candidate.person.pk for candidate in candidates],
+    )
+    return form, candidates
+
+
+@login_required
+def lookup(request: HttpRequest) -> HttpResponse:
+    """htmx fragment: ranked suggestions for the encounter form (clinical scope only)."""
+    if not access_for(request.user).is_clinical:
+        raise PermissionDenied("Only clinicians use the encounter lookup.")
+    _, candidates = _candidates_for(request, clinical_only=True)
+    return render(request, "people/lookup_results.html", {"candidates": candidates})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a person by name (officers see only their own department's people)."""
+    if not access_for(request.user).has_person_access:
+        raise PermissionDenied("Your role works with aggregate figures only.")
+    form, candidates = _candidates_for(request, clinical_only=False)
+    return render(request, "people/search.html", {"form": form, "candidates": candidates})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person page: identity, safety flags, repeat contacts, encounter history."""
+    profile = person_profile(request.user, pk)
+    context = {
+        "profile": profile,
+        "person": profile.person,
+        "history": encounter_history(request.user, profile.person),
+        "is_clinical": profile.view == View.CLINICAL,
+        "flag_form": SafetyFlagForm(),
+    }
+    template = "people/detail.html" if profile.view == View.CLINICAL else "people/detail_police.html"
+    return render(request, template, context)
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a person's identity and demographics (clinical staff)."""
+    person = person_get(request.user, pk)
+    if person_view_of(request.user, person) != View.CLINICAL:
+        raise PermissionDenied("Only clinical staff can edit a person.")
+    form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(actor=request.user, person=person,
+                          expected_version=form.cleaned_data["version"], data=form.to_input())
+            messages.success(request, "Person updated.")
+            return redirect("people:detail", person.pk)
+        except ValidationError as error:
+            for field, errors in (error.message_dict.items() if hasattr(error, "error_dict")
+                                  else [(None, error.messages)]):
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+    return render(request, "people/edit.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def add_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a safety flag from the person page."""
+    person = person_get(request.user, pk)
+    form = SafetyFlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Describe the safety concern (up to 300 characters).")
+        return redirect("people:detail", person.pk)
+    safety_flag_add(actor=request.user, person=person, category=form.cleaned_data["category"],
+                    text=form.cleaned_data["text"])
+    messages.success(request, "Safety flag added.")
+    return redirect("people:detail", person.pk)
