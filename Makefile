@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: demo test test-fast lint format bench install clean-demo
@@ -27,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/coresponse runserver $(HOST):$(PORT) --insecure
 
 test: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "coresponse.accounts",
     "coresponse.people",
     "coresponse.encounters",
+    "coresponse.directory",
+    "coresponse.referrals",
+    "coresponse.dispatch",
+    "coresponse.reporting",
     "coresponse.api",
     "coresponse.demo",
 ]
