@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105  # nosec B105
 AUDIT_HMAC_KEY = "test-audit-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

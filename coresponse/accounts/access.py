@@ -9,15 +9,20 @@ occurred, people to the departments where they were met.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
 
 from coresponse.accounts.models import Membership, Role, User
 from coresponse.programs.models import Department, ProgramDepartment
 
 _CACHE_ATTRIBUTE = "_coresponse_access"
 
+# Whoever acts: a staff user, or the anonymous user of a request (who may see nothing).
+Actor = User | AnonymousUser
 
-class View(str, Enum):
+
+class View(StrEnum):
     """How much of a person-level record an actor may see."""
 
     CLINICAL = "clinical"
@@ -198,7 +203,7 @@ def compute_access(user: User) -> Access:
     )
 
 
-def access_for(user: User | object) -> Access:
+def access_for(user: Actor) -> Access:
     """The access of `user`, computed once per user object (one request)."""
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS

@@ -66,4 +66,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} "
+            f"{self.object_type}:{self.object_id}"
+        )

@@ -78,7 +78,7 @@ def audit_record_many(
                 events.append(event)
             AuditEvent.objects.bulk_create(events)
             return events
-    except Exception as error:  # noqa: BLE001 - any failure must close the read
+    except Exception as error:
         raise AuditWriteError("The audit trail could not be written.") from error
 
 

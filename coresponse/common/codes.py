@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 SEED_CODES: dict[str, list[tuple[str, str]]] = {
     "setting": [
         ("home", "Home"),
@@ -93,7 +95,7 @@ SEED_CODES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def seed_codes(code_model: type) -> int:
+def seed_codes(code_model: Any) -> int:
     """Create the seeded codes that do not exist yet; return how many were created."""
     created = 0
     for code_list, values in SEED_CODES.items():

@@ -13,8 +13,9 @@ from coresponse.programs.models import Organization
 class ServiceProvider(TimeStampedModel):
     """An HSDS `organization`: the agency that delivers services (not a CoResponse tenant)."""
 
-    tenant = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                               related_name="service_providers")
+    tenant = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="service_providers"
+    )
     hsds_id = models.UUIDField(default=uuid.uuid4)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -41,8 +42,7 @@ class Service(TimeStampedModel):
         TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
 
     tenant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="services")
-    provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT,
-                                 related_name="services")
+    provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="services")
     hsds_id = models.UUIDField(default=uuid.uuid4)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status, viewsets
@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from coresponse.accounts.access import View
+from coresponse.accounts.models import User
 from coresponse.audit.services import audit_reads
 from coresponse.common.models import Code
 from coresponse.encounters.inputs import EncounterInput
@@ -27,8 +28,9 @@ from coresponse.programs.selectors import clinical_departments_of, clinical_prog
 
 class CodeKeys(serializers.SlugRelatedField):
     def __init__(self, code_list: str, **kwargs: Any) -> None:
-        super().__init__(slug_field="key", queryset=Code.objects.filter(code_list=code_list),
-                         **kwargs)
+        super().__init__(
+            slug_field="key", queryset=Code.objects.filter(code_list=code_list), **kwargs
+        )
 
 
 class EncounterPoliceSerializer(serializers.ModelSerializer):
@@ -39,10 +41,22 @@ class EncounterPoliceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Encounter
         fields = [
-            "id", "department", "person", "status", "occurred_at", "location_text",
-            "cad_incident_number", "initial_call_type", "final_call_type",
-            "has_criminal_conduct", "arrest_outcome", "had_use_of_force", "had_injuries",
-            "is_cit_officer_present", "officer_minutes", "police_summary",
+            "id",
+            "department",
+            "person",
+            "status",
+            "occurred_at",
+            "location_text",
+            "cad_incident_number",
+            "initial_call_type",
+            "final_call_type",
+            "has_criminal_conduct",
+            "arrest_outcome",
+            "had_use_of_force",
+            "had_injuries",
+            "is_cit_officer_present",
+            "officer_minutes",
+            "police_summary",
         ]
 
 
@@ -55,23 +69,55 @@ class EncounterClinicalSerializer(serializers.ModelSerializer):
     setting = CodeKeys("setting", required=False, allow_null=True)
     response_mode = CodeKeys("response_mode", required=False, allow_null=True)
     call_source = CodeKeys("call_source", required=False, allow_null=True)
-    clinical_note = serializers.CharField(source="clinical_note.text", required=False,
-                                          allow_blank=True, default="")
+    clinical_note = serializers.CharField(
+        source="clinical_note.text", required=False, allow_blank=True, default=""
+    )
     client_key = serializers.UUIDField()
     submit = serializers.BooleanField(write_only=True, default=True)
 
     class Meta:
         model = Encounter
         fields = [
-            "id", "client_key", "program", "department", "person", "status", "occurred_at",
-            "reported_at", "clinician_arrived_at", "clinician_cleared_at", "location_text",
-            "setting", "response_mode", "call_source", "cad_incident_number",
-            "initial_call_type", "final_call_type", "is_mental_health_call", "age_band", "sex",
-            "race", "ethnicity", "veteran_status", "presenting_problems",
-            "substance_involvement", "has_criminal_conduct", "charge_severity",
-            "arrest_outcome", "ed_outcome", "is_involuntary_hold", "others_on_scene",
-            "had_use_of_force", "had_injuries", "injury_note", "is_cit_officer_present",
-            "officer_minutes", "dispositions", "police_summary", "clinical_note", "version",
+            "id",
+            "client_key",
+            "program",
+            "department",
+            "person",
+            "status",
+            "occurred_at",
+            "reported_at",
+            "clinician_arrived_at",
+            "clinician_cleared_at",
+            "location_text",
+            "setting",
+            "response_mode",
+            "call_source",
+            "cad_incident_number",
+            "initial_call_type",
+            "final_call_type",
+            "is_mental_health_call",
+            "age_band",
+            "sex",
+            "race",
+            "ethnicity",
+            "veteran_status",
+            "presenting_problems",
+            "substance_involvement",
+            "has_criminal_conduct",
+            "charge_severity",
+            "arrest_outcome",
+            "ed_outcome",
+            "is_involuntary_hold",
+            "others_on_scene",
+            "had_use_of_force",
+            "had_injuries",
+            "injury_note",
+            "is_cit_officer_present",
+            "officer_minutes",
+            "dispositions",
+            "police_summary",
+            "clinical_note",
+            "version",
             "submit",
         ]
         read_only_fields = ["id", "status", "version"]
@@ -81,9 +127,9 @@ class EncounterClinicalSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["program"].queryset = clinical_programs_of(request.user)
-            self.fields["department"].queryset = clinical_departments_of(request.user)
-            self.fields["person"].queryset = people_clinically_visible_to(request.user)
+            self.fields["program"].queryset = clinical_programs_of(request.user)  # type: ignore[attr-defined]
+            self.fields["department"].queryset = clinical_departments_of(request.user)  # type: ignore[attr-defined]
+            self.fields["person"].queryset = people_clinically_visible_to(request.user)  # type: ignore[attr-defined]
 
 
 class EncounterViewSet(viewsets.ViewSet):
@@ -92,9 +138,12 @@ class EncounterViewSet(viewsets.ViewSet):
     serializer_class = EncounterClinicalSerializer
 
     def list(self, request: Request) -> Response:
-        queryset = encounters_visible_to(request.user).select_related("department").order_by(
-            "-occurred_at", "-id"
-        ).prefetch_related("presenting_problems", "dispositions", "others_on_scene")
+        queryset = (
+            encounters_visible_to(request.user)
+            .select_related("department")
+            .order_by("-occurred_at", "-id")
+            .prefetch_related("presenting_problems", "dispositions", "others_on_scene")
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
         audit_reads(actor=request.user, object_type="encounter", objects=page)
@@ -116,10 +165,14 @@ class EncounterViewSet(viewsets.ViewSet):
         data = EncounterInput(**values, clinical_note=note.get("text", ""))
         try:
             encounter, created = encounter_create(
-                actor=request.user, client_key=client_key, data=data, submit=submit
+                actor=cast(User, request.user), client_key=client_key, data=data, submit=submit
             )
         except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            detail = (
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {"non_field_errors": error.messages}
+            )
             return Response(detail, status=status.HTTP_400_BAD_REQUEST)
         body = self._serialize(request, encounter)
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -128,5 +181,5 @@ class EncounterViewSet(viewsets.ViewSet):
     def _serialize(request: Request, encounter: Encounter) -> dict[str, Any]:
         view = encounter_view_of(request.user, encounter)
         if view == View.CLINICAL:
-            return EncounterClinicalSerializer(encounter).data  # type: ignore[return-value]
-        return EncounterPoliceSerializer(encounter).data  # type: ignore[return-value]
+            return EncounterClinicalSerializer(encounter).data
+        return EncounterPoliceSerializer(encounter).data

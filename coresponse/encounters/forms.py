@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from coresponse.accounts.models import User
+from coresponse.accounts.access import Actor
 from coresponse.common.choices import AgeBand, Ethnicity, Race, Sex, Veteran
 from coresponse.common.models import Code
 from coresponse.encounters.inputs import EncounterInput, ScreeningInput
@@ -49,11 +49,12 @@ class EncounterForm(forms.Form):
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     action = forms.ChoiceField(
-        choices=[("draft", "Save draft"), ("submit", "Submit")], widget=forms.HiddenInput,
+        choices=[("draft", "Save draft"), ("submit", "Submit")],
+        widget=forms.HiddenInput,
         required=False,
     )
-    program = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
-    department = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+    program = forms.ModelChoiceField(queryset=Code.objects.none(), empty_label=None)
+    department = forms.ModelChoiceField(queryset=Code.objects.none(), empty_label=None)
     occurred_at = forms.DateTimeField(label="When", widget=DATETIME_WIDGET)
 
     person_mode = forms.ChoiceField(
@@ -69,40 +70,52 @@ class EncounterForm(forms.Form):
     is_new_person_confirmed = forms.BooleanField(
         label="None of these: this is a new person", required=False
     )
-    age_band = forms.ChoiceField(label="Age band (estimate)", choices=AgeBand.choices,
-                                 initial=AgeBand.UNKNOWN)
+    age_band = forms.ChoiceField(
+        label="Age band (estimate)", choices=AgeBand.choices, initial=AgeBand.UNKNOWN
+    )
     sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
     race = forms.ChoiceField(choices=Race.choices, initial=Race.UNKNOWN)
     ethnicity = forms.ChoiceField(choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN)
-    veteran_status = forms.ChoiceField(label="Veteran", choices=Veteran.choices,
-                                       initial=Veteran.UNKNOWN)
+    veteran_status = forms.ChoiceField(
+        label="Veteran", choices=Veteran.choices, initial=Veteran.UNKNOWN
+    )
 
     presenting_problems = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=_chips()  # type: ignore[arg-type]
+        queryset=Code.objects.none(),
+        required=False,
+        widget=_chips(),
     )
     has_criminal_conduct = forms.BooleanField(label="Criminal conduct present", required=False)
     charge_severity = forms.ChoiceField(
         choices=Encounter.ChargeSeverity.choices, initial=Encounter.ChargeSeverity.NONE
     )
     arrest_outcome = forms.ChoiceField(
-        choices=Encounter.ArrestOutcome.choices, widget=forms.RadioSelect,
+        choices=Encounter.ArrestOutcome.choices,
+        widget=forms.RadioSelect,
         initial=Encounter.ArrestOutcome.NOT_APPLICABLE,
     )
     ed_outcome = forms.ChoiceField(
-        label="ED outcome", choices=Encounter.EdOutcome.choices, widget=forms.RadioSelect,
+        label="ED outcome",
+        choices=Encounter.EdOutcome.choices,
+        widget=forms.RadioSelect,
         required=False,
     )
     is_involuntary_hold = forms.BooleanField(label="Involuntary hold applied", required=False)
     dispositions = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=_chips()  # type: ignore[arg-type]
+        queryset=Code.objects.none(),
+        required=False,
+        widget=_chips(),
     )
     police_summary = forms.CharField(
-        label="Police-shareable summary", required=False,
+        label="Police-shareable summary",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Officers can read this. No diagnoses, no substance use.",
     )
     clinical_note = forms.CharField(
-        label="Clinical note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Clinical note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Restricted to the program's clinical staff.",
     )
     has_part2_information = forms.BooleanField(
@@ -110,21 +123,26 @@ class EncounterForm(forms.Form):
     )
 
     reported_at = forms.DateTimeField(label="Reported", required=False, widget=DATETIME_WIDGET)
-    clinician_arrived_at = forms.DateTimeField(label="Clinician arrived", required=False,
-                                               widget=DATETIME_WIDGET)
-    clinician_cleared_at = forms.DateTimeField(label="Clinician cleared", required=False,
-                                               widget=DATETIME_WIDGET)
-    response_mode = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
-    call_source = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
-    setting = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
+    clinician_arrived_at = forms.DateTimeField(
+        label="Clinician arrived", required=False, widget=DATETIME_WIDGET
+    )
+    clinician_cleared_at = forms.DateTimeField(
+        label="Clinician cleared", required=False, widget=DATETIME_WIDGET
+    )
+    response_mode = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
+    call_source = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
+    setting = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
     location_text = forms.CharField(label="Location", max_length=200, required=False)
     cad_incident_number = forms.CharField(label="CAD incident #", max_length=40, required=False)
     initial_call_type = forms.CharField(max_length=80, required=False)
     final_call_type = forms.CharField(max_length=80, required=False)
-    is_mental_health_call = forms.BooleanField(label="Mental-health-related call",
-                                               required=False, initial=True)
+    is_mental_health_call = forms.BooleanField(
+        label="Mental-health-related call", required=False, initial=True
+    )
     others_on_scene = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=_chips()  # type: ignore[arg-type]
+        queryset=Code.objects.none(),
+        required=False,
+        widget=_chips(),
     )
     had_use_of_force = forms.BooleanField(label="Use of force", required=False)
     had_injuries = forms.BooleanField(label="Injuries", required=False)
@@ -136,23 +154,29 @@ class EncounterForm(forms.Form):
     substance_involvement = forms.ChoiceField(
         choices=[("", "Not recorded"), *Encounter.SubstanceInvolvement.choices], required=False
     )
-    screening_instrument = forms.ModelChoiceField(queryset=None, required=False,  # type: ignore[arg-type]
-                                                  label="Screening")
+    screening_instrument = forms.ModelChoiceField(
+        queryset=Code.objects.none(),
+        required=False,
+        label="Screening",
+    )
     screening_score = forms.IntegerField(required=False, label="Score")
     screening_result = forms.CharField(max_length=120, required=False, label="Result")
     reason = forms.CharField(
-        label="Reason for amendment", max_length=300, required=False,
+        label="Reason for amendment",
+        max_length=300,
+        required=False,
         help_text="Required when changing a locked encounter.",
     )
 
-    def __init__(self, *args: Any, actor: User, encounter: Encounter | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: Actor, encounter: Encounter | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.encounter = encounter
         self.candidates: list[Candidate] = []
-        self.fields["program"].queryset = clinical_programs_of(actor)
-        self.fields["department"].queryset = clinical_departments_of(actor)
+        self.fields["program"].queryset = clinical_programs_of(actor)  # type: ignore[attr-defined]
+        self.fields["department"].queryset = clinical_departments_of(actor)  # type: ignore[attr-defined]
         for name, code_list in [
             ("presenting_problems", "presenting_problem"),
             ("dispositions", "disposition"),
@@ -162,7 +186,7 @@ class EncounterForm(forms.Form):
             ("setting", "setting"),
             ("screening_instrument", "screening_instrument"),
         ]:
-            self.fields[name].queryset = _codes(code_list)
+            self.fields[name].queryset = _codes(code_list)  # type: ignore[attr-defined]
 
     @property
     def selected_person(self) -> Any:
@@ -203,8 +227,10 @@ class EncounterForm(forms.Form):
     def _clean_existing_person(self, cleaned: dict[str, Any]) -> None:
         person_id = cleaned.get("person")
         if not person_id:
-            self.add_error("person", "Find the person and tap their name, or choose "
-                                     "“New person” or “Unidentified”.")
+            self.add_error(
+                "person",
+                "Find the person and tap their name, or choose “New person” or “Unidentified”.",
+            )
             return
         person = people_clinically_visible_to(self.actor).filter(pk=person_id).first()
         if person is None:
@@ -218,8 +244,10 @@ class EncounterForm(forms.Form):
             self.add_error("new_last_name", "Enter the person’s name, or choose “Unidentified”.")
             return
         for field, message in validate_birth_date(
-            cleaned.get("new_birth_year"), cleaned.get("new_birth_month"),
-            cleaned.get("new_birth_day"), timezone.localdate(),
+            cleaned.get("new_birth_year"),
+            cleaned.get("new_birth_month"),
+            cleaned.get("new_birth_day"),
+            timezone.localdate(),
         ).items():
             self.add_error(f"new_{field}", message)
         if self.errors or cleaned.get("is_new_person_confirmed"):
@@ -262,40 +290,61 @@ class EncounterForm(forms.Form):
             )
         screenings = []
         if cleaned.get("screening_instrument"):
-            screenings.append(ScreeningInput(
-                instrument=cleaned["screening_instrument"],
-                score=cleaned.get("screening_score"),
-                result=cleaned.get("screening_result", ""),
-            ))
+            screenings.append(
+                ScreeningInput(
+                    instrument=cleaned["screening_instrument"],
+                    score=cleaned.get("screening_score"),
+                    result=cleaned.get("screening_result", ""),
+                )
+            )
         simple = {
             name: cleaned.get(name)
             for name in [
-                "program", "department", "occurred_at", "reported_at", "clinician_arrived_at",
-                "clinician_cleared_at", "setting", "response_mode", "call_source",
-                "is_cit_officer_present", "officer_minutes",
+                "program",
+                "department",
+                "occurred_at",
+                "reported_at",
+                "clinician_arrived_at",
+                "clinician_cleared_at",
+                "setting",
+                "response_mode",
+                "call_source",
+                "is_cit_officer_present",
+                "officer_minutes",
             ]
         }
         text = {
             name: cleaned.get(name) or ""
             for name in [
-                "location_text", "cad_incident_number", "initial_call_type", "final_call_type",
-                "substance_involvement", "injury_note", "police_summary", "clinical_note",
+                "location_text",
+                "cad_incident_number",
+                "initial_call_type",
+                "final_call_type",
+                "substance_involvement",
+                "injury_note",
+                "police_summary",
+                "clinical_note",
                 "ed_outcome",
             ]
         }
         flags = {
             name: bool(cleaned.get(name))
             for name in [
-                "is_mental_health_call", "has_criminal_conduct", "is_involuntary_hold",
-                "had_use_of_force", "had_injuries", "has_part2_information",
+                "is_mental_health_call",
+                "has_criminal_conduct",
+                "is_involuntary_hold",
+                "had_use_of_force",
+                "had_injuries",
+                "has_part2_information",
             ]
         }
         demographics = {
             name: cleaned.get(name) or "unknown"
             for name in ["age_band", "sex", "race", "ethnicity", "veteran_status"]
         }
+        values: dict[str, Any] = {**simple, **text, **flags, **demographics}
         return EncounterInput(
-            **simple, **text, **flags, **demographics,
+            **values,
             person=cleaned.get("person_object") if mode == PersonMode.EXISTING else None,
             new_person=new_person,
             presenting_problems=list(cleaned.get("presenting_problems") or []),
@@ -307,15 +356,17 @@ class EncounterForm(forms.Form):
         )
 
 
-def initial_for_new(actor: User, *, last_department_id: int | None) -> dict[str, Any]:
+def initial_for_new(actor: Actor, *, last_department_id: int | None) -> dict[str, Any]:
     """Defaults of a new encounter: now, my program, my (last used) department."""
     programs = list(clinical_programs_of(actor))
     departments = list(clinical_departments_of(actor))
     department = next((d for d in departments if d.pk == last_department_id), None)
     if department is None and departments:
         department = departments[0]
-    program = next((p for p in programs if department and department in p.departments.all()),
-                   programs[0] if programs else None)
+    program = next(
+        (p for p in programs if department and department in p.departments.all()),
+        programs[0] if programs else None,
+    )
     ride_along = Code.objects.filter(code_list="response_mode", key="ride_along").first()
     return {
         "client_key": uuid.uuid4(),
@@ -340,12 +391,33 @@ def initial_from_encounter(encounter: Encounter) -> dict[str, Any]:
     initial: dict[str, Any] = {
         name: getattr(encounter, name)
         for name in [
-            "program", "department", "setting", "response_mode", "call_source", "location_text",
-            "cad_incident_number", "initial_call_type", "final_call_type",
-            "is_mental_health_call", "age_band", "sex", "race", "ethnicity", "veteran_status",
-            "substance_involvement", "has_criminal_conduct", "charge_severity", "arrest_outcome",
-            "ed_outcome", "is_involuntary_hold", "had_use_of_force", "had_injuries",
-            "injury_note", "is_cit_officer_present", "officer_minutes", "police_summary",
+            "program",
+            "department",
+            "setting",
+            "response_mode",
+            "call_source",
+            "location_text",
+            "cad_incident_number",
+            "initial_call_type",
+            "final_call_type",
+            "is_mental_health_call",
+            "age_band",
+            "sex",
+            "race",
+            "ethnicity",
+            "veteran_status",
+            "substance_involvement",
+            "has_criminal_conduct",
+            "charge_severity",
+            "arrest_outcome",
+            "ed_outcome",
+            "is_involuntary_hold",
+            "had_use_of_force",
+            "had_injuries",
+            "injury_note",
+            "is_cit_officer_present",
+            "officer_minutes",
+            "police_summary",
         ]
     }
     initial.update(
@@ -372,30 +444,34 @@ def initial_from_encounter(encounter: Encounter) -> dict[str, Any]:
 class EncounterFilterForm(forms.Form):
     """Filters of the encounter list; clinical filters are offered to clinical staff only."""
 
-    department = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
-    program = forms.ModelChoiceField(queryset=None, required=False)  # type: ignore[arg-type]
-    occurred_from = forms.DateField(label="From", required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    occurred_to = forms.DateField(label="To", required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(choices=[("", "Any status"), *Encounter.Status.choices],
-                               required=False)
+    department = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
+    program = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
+    occurred_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    occurred_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Encounter.Status.choices], required=False
+    )
     presenting_problem = forms.ChoiceField(required=False)
     arrest_outcome = forms.ChoiceField(
         choices=[("", "Any arrest outcome"), *Encounter.ArrestOutcome.choices], required=False
     )
     ed_outcome = forms.ChoiceField(
-        label="ED outcome", choices=[("", "Any ED outcome"), *Encounter.EdOutcome.choices],
+        label="ED outcome",
+        choices=[("", "Any ED outcome"), *Encounter.EdOutcome.choices],
         required=False,
     )
 
-    def __init__(self, *args: Any, actor: User, is_clinical: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, is_clinical: bool, **kwargs: Any) -> None:
         from coresponse.programs.selectors import departments_visible_to, programs_visible_to
 
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments_visible_to(actor)
-        self.fields["program"].queryset = programs_visible_to(actor)
-        self.fields["presenting_problem"].choices = [
+        self.fields["department"].queryset = departments_visible_to(actor)  # type: ignore[attr-defined]
+        self.fields["program"].queryset = programs_visible_to(actor)  # type: ignore[attr-defined]
+        self.fields["presenting_problem"].choices = [  # type: ignore[attr-defined]
             ("", "Any presenting problem"),
             *Code.objects.of("presenting_problem").values_list("key", "label"),
         ]

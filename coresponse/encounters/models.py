@@ -59,9 +59,7 @@ class Encounter(TimeStampedModel):
         Organization, on_delete=models.PROTECT, related_name="encounters"
     )
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="encounters")
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="encounters"
-    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="encounters")
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -77,15 +75,27 @@ class Encounter(TimeStampedModel):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     setting = models.ForeignKey(
-        Code, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Code,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"code_list": "setting"},
     )
     response_mode = models.ForeignKey(
-        Code, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Code,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"code_list": "response_mode"},
     )
     call_source = models.ForeignKey(
-        Code, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Code,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         limit_choices_to={"code_list": "call_source"},
     )
     cad_incident_number = models.CharField(max_length=40, blank=True, db_index=True)
@@ -99,8 +109,12 @@ class Encounter(TimeStampedModel):
     age_band = models.CharField(max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     race = models.CharField(max_length=20, choices=Race.choices, default=Race.UNKNOWN)
-    ethnicity = models.CharField(max_length=20, choices=Ethnicity.choices, default=Ethnicity.UNKNOWN)
-    veteran_status = models.CharField(max_length=10, choices=Veteran.choices, default=Veteran.UNKNOWN)
+    ethnicity = models.CharField(
+        max_length=20, choices=Ethnicity.choices, default=Ethnicity.UNKNOWN
+    )
+    veteran_status = models.CharField(
+        max_length=10, choices=Veteran.choices, default=Veteran.UNKNOWN
+    )
 
     presenting_problems = models.ManyToManyField(
         Code, blank=True, related_name="+", limit_choices_to={"code_list": "presenting_problem"}
@@ -189,7 +203,9 @@ class Screening(models.Model):
 
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="screenings")
     instrument = models.ForeignKey(
-        Code, on_delete=models.PROTECT, related_name="+",
+        Code,
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"code_list": "screening_instrument"},
     )
     score = models.IntegerField(null=True, blank=True)

@@ -6,16 +6,18 @@ Drafts only need what makes a record findable again; submission needs the full p
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from coresponse.encounters.inputs import EncounterInput
 from coresponse.encounters.models import Encounter
 
+AddError = Callable[[str, str], None]
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 MAX_MINUTES = 24 * 60
 Arrest = Encounter.ArrestOutcome
 Ed = Encounter.EdOutcome
 
-OUTCOMES_NEEDING_CONDUCT = {
+OUTCOMES_NEEDING_CONDUCT: dict[str, str] = {
     Arrest.ARREST_DIVERTED: "Arrest diverted",
     Arrest.SUMMONS: "Summons / notice to appear",
     Arrest.ARRESTED: "Arrested",
@@ -47,7 +49,7 @@ def encounter_errors(
     return errors
 
 
-def _check_times(data: EncounterInput, now: datetime.datetime, add) -> None:  # type: ignore[no-untyped-def]
+def _check_times(data: EncounterInput, now: datetime.datetime, add: AddError) -> None:
     labels = {
         "occurred_at": "The encounter",
         "reported_at": "The report time",
@@ -63,12 +65,14 @@ def _check_times(data: EncounterInput, now: datetime.datetime, add) -> None:  # 
         if cleared < arrived:
             add("clinician_cleared_at", "Cleared time is before the arrival time.")
         elif cleared - arrived > datetime.timedelta(minutes=MAX_MINUTES):
-            add("clinician_cleared_at", "Cleared more than 24 hours after arriving: check the date.")
+            add(
+                "clinician_cleared_at", "Cleared more than 24 hours after arriving: check the date."
+            )
     if data.reported_at and data.reported_at > data.occurred_at + datetime.timedelta(days=30):
         add("reported_at", "Reported more than 30 days after it occurred: check the date.")
 
 
-def _check_legal(data: EncounterInput, add) -> None:  # type: ignore[no-untyped-def]
+def _check_legal(data: EncounterInput, add: AddError) -> None:
     outcome = data.arrest_outcome
     if outcome in OUTCOMES_NEEDING_CONDUCT and not data.has_criminal_conduct:
         add(
@@ -90,7 +94,7 @@ def _check_legal(data: EncounterInput, add) -> None:  # type: ignore[no-untyped-
         add("dispositions", "“Resolved on scene” contradicts an arrest.")
 
 
-def _check_clinical(data: EncounterInput, add) -> None:  # type: ignore[no-untyped-def]
+def _check_clinical(data: EncounterInput, add: AddError) -> None:
     if data.ed_outcome == Ed.ED_INVOLUNTARY and not data.is_involuntary_hold:
         add(
             "is_involuntary_hold",
@@ -98,14 +102,17 @@ def _check_clinical(data: EncounterInput, add) -> None:  # type: ignore[no-untyp
         )
     disposition_keys = {code.key for code in data.dispositions}
     if "involuntary_hold" in disposition_keys and not data.is_involuntary_hold:
-        add("dispositions", "Disposition “Involuntary hold” needs “Involuntary hold applied” ticked.")
+        add(
+            "dispositions",
+            "Disposition “Involuntary hold” needs “Involuntary hold applied” ticked.",
+        )
     if data.ed_outcome == Ed.ED_DIVERTED and "involuntary_hold" in disposition_keys:
         add("ed_outcome", "“ED diverted” contradicts an involuntary hold disposition.")
     if data.had_injuries is False and data.injury_note.strip():
         add("had_injuries", "An injury is described: tick “Injuries” or clear the note.")
 
 
-def _check_complete(data: EncounterInput, add) -> None:  # type: ignore[no-untyped-def]
+def _check_complete(data: EncounterInput, add: AddError) -> None:
     if not data.presenting_problems:
         add("presenting_problems", "Choose at least one presenting problem.")
     if not data.ed_outcome:

@@ -10,8 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
-from coresponse.accounts.access import View, access_for
-from coresponse.accounts.models import User
+from coresponse.accounts.access import Actor, View, access_for
 from coresponse.audit.services import audit_reads
 from coresponse.encounters.models import Encounter, EncounterRevision
 from coresponse.people.models import Person
@@ -42,7 +41,7 @@ POLICE_FIELDS = (
 )
 
 
-def encounters_visible_to(actor: User) -> QuerySet[Encounter]:
+def encounters_visible_to(actor: Actor) -> QuerySet[Encounter]:
     """Encounters in departments the actor may see, plus break-the-glass people's."""
     access = access_for(actor)
     if not access.has_person_access:
@@ -53,7 +52,7 @@ def encounters_visible_to(actor: User) -> QuerySet[Encounter]:
     )
 
 
-def encounters_clinically_visible_to(actor: User) -> QuerySet[Encounter]:
+def encounters_clinically_visible_to(actor: Actor) -> QuerySet[Encounter]:
     """Encounters the actor may see with clinical detail."""
     access = access_for(actor)
     return Encounter.objects.filter(
@@ -62,7 +61,7 @@ def encounters_clinically_visible_to(actor: User) -> QuerySet[Encounter]:
     )
 
 
-def encounter_view_of(actor: User, encounter: Encounter) -> View | None:
+def encounter_view_of(actor: Actor, encounter: Encounter) -> View | None:
     """Clinical, police or no view of one encounter."""
     access = access_for(actor)
     if encounter.person_id is not None and encounter.person_id in access.break_glass_person_ids:
@@ -76,7 +75,7 @@ class EncounterRow:
     view: View
 
 
-def encounter_get(actor: User, encounter_id: int) -> EncounterRow:
+def encounter_get(actor: Actor, encounter_id: int) -> EncounterRow:
     """One visible encounter with the actor's view of it; audited; 404 otherwise."""
     try:
         encounter = (
@@ -94,7 +93,7 @@ def encounter_get(actor: User, encounter_id: int) -> EncounterRow:
     return EncounterRow(encounter=encounter, view=view)
 
 
-def encounter_for_edit(actor: User, encounter_id: int) -> Encounter:
+def encounter_for_edit(actor: Actor, encounter_id: int) -> Encounter:
     """An encounter the actor may see clinically (editing needs the clinical view)."""
     try:
         encounter = encounters_clinically_visible_to(actor).get(pk=encounter_id)
@@ -121,7 +120,7 @@ class EncounterFilters:
         return bool(self.presenting_problem or self.ed_outcome)
 
 
-def _filtered(actor: User, filters: EncounterFilters) -> QuerySet[Encounter]:
+def _filtered(actor: Actor, filters: EncounterFilters) -> QuerySet[Encounter]:
     # Filtering on a clinical field would reveal it through the row set: such filters
     # only ever apply to encounters the actor may see clinically.
     base = (
@@ -151,7 +150,7 @@ def _filtered(actor: User, filters: EncounterFilters) -> QuerySet[Encounter]:
 
 
 def encounter_page(
-    actor: User, filters: EncounterFilters, page_number: str | int, *, per_page: int = 25
+    actor: Actor, filters: EncounterFilters, page_number: str | int, *, per_page: int = 25
 ) -> tuple[Page, list[EncounterRow]]:
     """One page of the encounter list with the actor's view of each row; rows are audited."""
     queryset = (
@@ -170,7 +169,7 @@ def encounter_page(
     return page, rows
 
 
-def encounter_history(actor: User, person: Person) -> list[EncounterRow]:
+def encounter_history(actor: Actor, person: Person) -> list[EncounterRow]:
     """The person's encounters the actor may see, newest first; each row is audited."""
     encounters = list(
         encounters_visible_to(actor)
@@ -188,14 +187,14 @@ def encounter_history(actor: User, person: Person) -> list[EncounterRow]:
     return rows
 
 
-def encounter_revisions(actor: User, encounter: Encounter) -> list[EncounterRevision]:
+def encounter_revisions(actor: Actor, encounter: Encounter) -> list[EncounterRevision]:
     """Earlier versions of an encounter; supervisors of its department only."""
     if not access_for(actor).supervises_department(encounter.department_id):
         return []
     return list(encounter.revisions.select_related("changed_by"))
 
 
-def encounters_awaiting_lock(actor: User) -> QuerySet[Encounter]:
+def encounters_awaiting_lock(actor: Actor) -> QuerySet[Encounter]:
     """Submitted encounters in departments the actor supervises, oldest first."""
     access = access_for(actor)
     return (
@@ -208,14 +207,17 @@ def encounters_awaiting_lock(actor: User) -> QuerySet[Encounter]:
     )
 
 
-def my_drafts(actor: User) -> QuerySet[Encounter]:
+def my_drafts(actor: Actor) -> QuerySet[Encounter]:
     """The actor's own unsubmitted encounters."""
-    return encounters_clinically_visible_to(actor).filter(
-        created_by=actor, status=Encounter.Status.DRAFT
-    ).select_related("person", "department").order_by("-occurred_at")
+    return (
+        encounters_clinically_visible_to(actor)
+        .filter(created_by_id=actor.pk, status=Encounter.Status.DRAFT)
+        .select_related("person", "department")
+        .order_by("-occurred_at")
+    )
 
 
-def attach_contact_summaries(actor: User, candidates: list[Any]) -> None:
+def attach_contact_summaries(actor: Actor, candidates: list[Any]) -> None:
     """Give each lookup candidate its visible contact count, last contact and safety flags."""
     from coresponse.people.models import SafetyFlag
 

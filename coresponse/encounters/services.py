@@ -92,7 +92,7 @@ def _save_related(encounter: Encounter, data: EncounterInput) -> None:
         )
         for screening in data.screenings
     )
-    if encounter.person_id is not None:
+    if encounter.person is not None:
         person_link_department(
             person=encounter.person, department=data.department, seen_at=data.occurred_at
         )
@@ -169,7 +169,7 @@ def encounter_snapshot(encounter: Encounter) -> dict[str, Any]:
     """A JSON copy of everything an amendment can change, for the revision history."""
     snapshot: dict[str, Any] = {}
     for name in [*SCALAR_FIELDS, *DEMOGRAPHIC_FIELDS, "status"]:
-        attribute = Encounter._meta.get_field(name).attname
+        attribute = Encounter._meta.get_field(name).attname  # type: ignore[union-attr]
         snapshot[name] = _json_value(getattr(encounter, attribute))
     snapshot["person"] = encounter.person_id
     for name in MULTI_FIELDS:
@@ -178,7 +178,11 @@ def encounter_snapshot(encounter: Encounter) -> dict[str, Any]:
     snapshot["clinical_note"] = note.text if note else ""
     snapshot["has_part2_information"] = note.has_part2_information if note else False
     snapshot["screenings"] = [
-        {"instrument": screening.instrument.key, "score": screening.score, "result": screening.result}
+        {
+            "instrument": screening.instrument.key,
+            "score": screening.score,
+            "result": screening.result,
+        }
         for screening in encounter.screenings.select_related("instrument")
     ]
     return snapshot

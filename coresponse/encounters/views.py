@@ -9,12 +9,13 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from coresponse.accounts.access import View, access_for
+from coresponse.common.http import AuthenticatedHttpRequest
 from coresponse.encounters import selectors
 from coresponse.encounters.forms import (
     EncounterFilterForm,
@@ -34,7 +35,9 @@ LAST_DEPARTMENT = "last_department_id"
 DRAFT_KEY = "device_draft_key"
 
 
-def _form_page(request: HttpRequest, form: EncounterForm, encounter: Encounter | None) -> HttpResponse:
+def _form_page(
+    request: AuthenticatedHttpRequest, form: EncounterForm, encounter: Encounter | None
+) -> HttpResponse:
     # The key that encrypts unsent entries on the device lives only in this session.
     if DRAFT_KEY not in request.session:
         request.session[DRAFT_KEY] = base64.b64encode(secrets.token_bytes(32)).decode()
@@ -52,7 +55,9 @@ def _add_service_errors(form: EncounterForm, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def _saved(request: HttpRequest, encounter: Encounter, *, replay: bool = False) -> HttpResponse:
+def _saved(
+    request: AuthenticatedHttpRequest, encounter: Encounter, *, replay: bool = False
+) -> HttpResponse:
     request.session[LAST_DEPARTMENT] = encounter.department_id
     if replay:
         messages.info(request, "This encounter was already saved; nothing was duplicated.")
@@ -65,7 +70,7 @@ def _saved(request: HttpRequest, encounter: Encounter, *, replay: bool = False) 
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The landing page, showing what the user's roles need first."""
     access = access_for(request.user)
     context = {
@@ -76,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def encounter_new(request: HttpRequest) -> HttpResponse:
+def encounter_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record an encounter in the field; a replayed post returns the first record."""
     if not access_for(request.user).is_clinical:
         raise PermissionDenied("Only clinicians record encounters.")
@@ -88,21 +93,25 @@ def encounter_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 encounter, created = encounter_create(
-                    actor=request.user, client_key=form.cleaned_data["client_key"],
-                    data=form.to_input(), submit=form.is_submitting,
+                    actor=request.user,
+                    client_key=form.cleaned_data["client_key"],
+                    data=form.to_input(),
+                    submit=form.is_submitting,
                 )
                 return _saved(request, encounter, replay=not created)
             except ValidationError as error:
                 _add_service_errors(form, error)
     else:
-        initial = initial_for_new(request.user, last_department_id=request.session.get(LAST_DEPARTMENT))
+        initial = initial_for_new(
+            request.user, last_department_id=request.session.get(LAST_DEPARTMENT)
+        )
         if request.GET.get("person", "").isdigit():
             initial["person"] = int(request.GET["person"])
         form = EncounterForm(initial=initial, actor=request.user)
     return _form_page(request, form, None)
 
 
-def _replay_of(request: HttpRequest) -> Encounter | None:
+def _replay_of(request: AuthenticatedHttpRequest) -> Encounter | None:
     try:
         key = uuid.UUID(request.POST.get("client_key", ""))
     except ValueError:
@@ -114,7 +123,7 @@ def _replay_of(request: HttpRequest) -> Encounter | None:
 
 
 @login_required
-def encounter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def encounter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Continue a draft, correct a submitted encounter, or amend a locked one."""
     encounter = selectors.encounter_for_edit(request.user, pk)
     if request.method == "POST":
@@ -122,22 +131,25 @@ def encounter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 saved = encounter_update(
-                    actor=request.user, encounter=encounter,
+                    actor=request.user,
+                    encounter=encounter,
                     expected_version=form.cleaned_data.get("version") or 0,
-                    data=form.to_input(), submit=form.is_submitting,
+                    data=form.to_input(),
+                    submit=form.is_submitting,
                     reason=form.cleaned_data.get("reason", ""),
                 )
                 return _saved(request, saved)
             except ValidationError as error:
                 _add_service_errors(form, error)
     else:
-        form = EncounterForm(initial=initial_from_encounter(encounter), actor=request.user,
-                             encounter=encounter)
+        form = EncounterForm(
+            initial=initial_from_encounter(encounter), actor=request.user, encounter=encounter
+        )
     return _form_page(request, form, encounter)
 
 
 @login_required
-def encounter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def encounter_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One encounter, cut to the actor's view (police view never shows clinical fields)."""
     row = selectors.encounter_get(request.user, pk)
     if row.view == View.POLICE:
@@ -154,22 +166,26 @@ def encounter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def encounter_list(request: HttpRequest) -> HttpResponse:
+def encounter_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Filterable, paginated list of the encounters the actor may see."""
     access = access_for(request.user)
     if not access.has_person_access:
         raise PermissionDenied("Your role works with aggregate figures only.")
-    form = EncounterFilterForm(request.GET or None, actor=request.user, is_clinical=access.is_clinical)
+    form = EncounterFilterForm(
+        request.GET or None, actor=request.user, is_clinical=access.is_clinical
+    )
     filters = selectors.EncounterFilters()
     if form.is_valid():
         values = form.cleaned_data
         filters = selectors.EncounterFilters(
             department_id=values["department"].pk if values.get("department") else None,
             program_id=values["program"].pk if values.get("program") else None,
-            occurred_from=values.get("occurred_from"), occurred_to=values.get("occurred_to"),
+            occurred_from=values.get("occurred_from"),
+            occurred_to=values.get("occurred_to"),
             status=values.get("status", ""),
             presenting_problem=values.get("presenting_problem", ""),
-            arrest_outcome=values.get("arrest_outcome", ""), ed_outcome=values.get("ed_outcome", ""),
+            arrest_outcome=values.get("arrest_outcome", ""),
+            ed_outcome=values.get("ed_outcome", ""),
         )
     page, rows = selectors.encounter_page(request.user, filters, request.GET.get("page", 1))
     query = request.GET.copy()
@@ -179,7 +195,7 @@ def encounter_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The supervisor's queue of submitted encounters waiting to be locked."""
     if not access_for(request.user).is_supervisor:
         raise PermissionDenied("Only supervisors review encounters.")
@@ -189,7 +205,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def lock(request: HttpRequest) -> HttpResponse:
+def lock(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Lock the selected submitted encounters."""
     ids = [value for value in request.POST.getlist("encounter") if value.isdigit()]
     encounters = list(selectors.encounters_awaiting_lock(request.user).filter(pk__in=ids))
@@ -201,7 +217,7 @@ def lock(request: HttpRequest) -> HttpResponse:
     return redirect(_next_or_review(request))
 
 
-def _next_or_review(request: HttpRequest) -> str:
+def _next_or_review(request: AuthenticatedHttpRequest) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target

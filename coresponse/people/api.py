@@ -29,20 +29,36 @@ class PersonPoliceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "first_name", "last_name", "birth_date", "sex", "police_summary",
-                  "safety_flags"]
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "sex",
+            "police_summary",
+            "safety_flags",
+        ]
 
     def get_safety_flags(self, person: Person) -> list[dict[str, Any]]:
         flags = person.safety_flags.filter(is_active=True)
-        return SafetyFlagSerializer(flags, many=True).data  # type: ignore[return-value]
+        return list(SafetyFlagSerializer(flags, many=True).data)
 
 
 class PersonClinicalSerializer(PersonPoliceSerializer):
     class Meta(PersonPoliceSerializer.Meta):
         fields = [
             *PersonPoliceSerializer.Meta.fields,
-            "middle_name", "preferred_name", "race", "ethnicity", "veteran_status",
-            "primary_language", "housing_status", "phone", "address", "town", "postcode",
+            "middle_name",
+            "preferred_name",
+            "race",
+            "ethnicity",
+            "veteran_status",
+            "primary_language",
+            "housing_status",
+            "phone",
+            "address",
+            "town",
+            "postcode",
         ]
 
 
@@ -68,4 +84,4 @@ class PersonViewSet(viewsets.ViewSet):
     def _serialize(request: Request, person: Person) -> dict[str, Any]:
         view = person_view_of(request.user, person)
         serializer = PersonClinicalSerializer if view == View.CLINICAL else PersonPoliceSerializer
-        return serializer(person).data  # type: ignore[return-value]
+        return serializer(person).data

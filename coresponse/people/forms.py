@@ -39,14 +39,16 @@ class PersonForm(forms.Form):
     town = forms.CharField(max_length=100, required=False)
     postcode = forms.CharField(max_length=10, required=False)
     police_summary = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         label="Police-shareable summary",
         help_text="Officers read this: what helps, what to avoid. No diagnoses or substance use.",
     )
 
     def to_input(self) -> PersonInput:
         values: dict[str, Any] = {
-            name: self.cleaned_data.get(name) for name in PersonInput.__dataclass_fields__
+            name: self.cleaned_data.get(name)
+            for name in PersonInput.__dataclass_fields__
             if name != "aliases"
         }
         for name, value in values.items():
@@ -58,7 +60,8 @@ class PersonForm(forms.Form):
     def initial_for(person: Person) -> dict[str, Any]:
         initial = {
             name: getattr(person, name)
-            for name in PersonInput.__dataclass_fields__ if name != "aliases"
+            for name in PersonInput.__dataclass_fields__
+            if name != "aliases"
         }
         initial["version"] = person.version
         return initial

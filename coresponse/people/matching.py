@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 from rapidfuzz import fuzz
 
-from coresponse.accounts.models import User
+from coresponse.accounts.access import Actor
 from coresponse.people.models import Person
 from coresponse.people.names import name_tokens, name_variants, phonetic_key
 from coresponse.people.selectors import people_clinically_visible_to, people_visible_to
@@ -137,7 +137,7 @@ def _block(tokens: list[str]) -> Q:
 
 
 def person_candidates(
-    actor: User, query: LookupQuery, *, limit: int = 8, clinical_only: bool = True
+    actor: Actor, query: LookupQuery, *, limit: int = 8, clinical_only: bool = True
 ) -> list[Candidate]:
     """Visible people ranked by how likely they are the one described (best first).
 

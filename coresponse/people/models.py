@@ -26,8 +26,12 @@ class Person(TimeStampedModel):
     is_birth_date_approximate = models.BooleanField(default=False)
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     race = models.CharField(max_length=20, choices=Race.choices, default=Race.UNKNOWN)
-    ethnicity = models.CharField(max_length=20, choices=Ethnicity.choices, default=Ethnicity.UNKNOWN)
-    veteran_status = models.CharField(max_length=10, choices=Veteran.choices, default=Veteran.UNKNOWN)
+    ethnicity = models.CharField(
+        max_length=20, choices=Ethnicity.choices, default=Ethnicity.UNKNOWN
+    )
+    veteran_status = models.CharField(
+        max_length=10, choices=Veteran.choices, default=Veteran.UNKNOWN
+    )
     primary_language = models.CharField(max_length=60, blank=True)
     housing_status = models.CharField(
         max_length=20, choices=HousingStatus.choices, default=HousingStatus.UNKNOWN
@@ -79,7 +83,7 @@ class Person(TimeStampedModel):
 
     @property
     def birth_date_display(self) -> str:
-        """"1984-03-07", "1984-03", "1984", or "" – approximate dates prefixed with "~"."""
+        """ "1984-03-07", "1984-03", "1984", or "" – approximate dates prefixed with "~"."""
         if self.birth_year is None:
             return ""
         text = f"{self.birth_year:04d}"

@@ -9,15 +9,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from coresponse.accounts.access import View, access_for
-from coresponse.accounts.models import User
+from coresponse.accounts.access import Actor, View, access_for
 from coresponse.audit.services import audit_reads
 from coresponse.people.models import Person, PersonDepartment, SafetyFlag
 
 REPEAT_WINDOWS_DAYS = (30, 90, 365)
 
 
-def people_visible_to(actor: User) -> QuerySet[Person]:
+def people_visible_to(actor: Actor) -> QuerySet[Person]:
     """People met in a department the actor may see (merged-away records excluded)."""
     access = access_for(actor)
     if not access.has_person_access:
@@ -30,7 +29,7 @@ def people_visible_to(actor: User) -> QuerySet[Person]:
     )
 
 
-def people_clinically_visible_to(actor: User) -> QuerySet[Person]:
+def people_clinically_visible_to(actor: Actor) -> QuerySet[Person]:
     """People the actor may see with clinical detail (clinicians and supervisors)."""
     access = access_for(actor)
     if not access.clinical_department_ids and not access.break_glass_person_ids:
@@ -43,7 +42,7 @@ def people_clinically_visible_to(actor: User) -> QuerySet[Person]:
     )
 
 
-def person_view_of(actor: User, person: Person) -> View | None:
+def person_view_of(actor: Actor, person: Person) -> View | None:
     """How much of this person the actor may see: clinical, police, or nothing."""
     access = access_for(actor)
     if person.pk in access.break_glass_person_ids:
@@ -63,7 +62,7 @@ class PersonProfile:
     encounter_count: int
 
 
-def person_get(actor: User, person_id: int) -> Person:
+def person_get(actor: Actor, person_id: int) -> Person:
     """One visible person, or 404 (foreign and absent ids look the same)."""
     try:
         return people_visible_to(actor).get(pk=person_id)
@@ -76,12 +75,14 @@ def repeat_contact_counts(
 ) -> dict[int, int]:
     """Encounters in each trailing window (30/90/365 days) ending now."""
     return {
-        days: sum(1 for moment in encounter_times if now - datetime.timedelta(days=days) <= moment <= now)
+        days: sum(
+            1 for moment in encounter_times if now - datetime.timedelta(days=days) <= moment <= now
+        )
         for days in REPEAT_WINDOWS_DAYS
     }
 
 
-def person_profile(actor: User, person_id: int) -> PersonProfile:
+def person_profile(actor: Actor, person_id: int) -> PersonProfile:
     """The person page's data: identity, flags, repeat counts; audited as a read."""
     # Imported here: encounters depend on people, not the other way round at import time.
     from coresponse.encounters.selectors import encounters_visible_to

@@ -121,13 +121,13 @@ def person_create(*, actor: User, department: Department, data: PersonInput) -> 
     return person
 
 
-PERSON_EDITABLE_FIELDS = [
-    name for name in PersonInput.__dataclass_fields__ if name != "aliases"
-]
+PERSON_EDITABLE_FIELDS = [name for name in PersonInput.__dataclass_fields__ if name != "aliases"]
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, expected_version: int, data: PersonInput) -> Person:
+def person_update(
+    *, actor: User, person: Person, expected_version: int, data: PersonInput
+) -> Person:
     """Edit a person's identity and demographics with an optimistic version check."""
     from coresponse.people.selectors import person_view_of
 
@@ -144,12 +144,16 @@ def person_update(*, actor: User, person: Person, expected_version: int, data: P
             "Someone else changed this person since you opened the page. Reload and try again.",
             code="conflict",
         )
-    changed = [name for name in PERSON_EDITABLE_FIELDS if getattr(current, name) != getattr(data, name)]
+    changed = [
+        name for name in PERSON_EDITABLE_FIELDS if getattr(current, name) != getattr(data, name)
+    ]
     for name in changed:
         setattr(current, name, getattr(data, name))
     _apply_keys(current)
     current.version += 1
-    current.save(update_fields=[*changed, "first_name_key", "last_name_key", "version", "updated_at"])
+    current.save(
+        update_fields=[*changed, "first_name_key", "last_name_key", "version", "updated_at"]
+    )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -161,8 +165,14 @@ def person_update(*, actor: User, person: Person, expected_version: int, data: P
     return current
 
 
-def person_add_alias(*, actor: User, person: Person, first_name: str, last_name: str,
-                     kind: str = PersonAlias.Kind.ALIAS) -> PersonAlias:
+def person_add_alias(
+    *,
+    actor: User,
+    person: Person,
+    first_name: str,
+    last_name: str,
+    kind: str = PersonAlias.Kind.ALIAS,
+) -> PersonAlias:
     """Add another name the person is known by."""
     alias = PersonAlias.objects.create(
         person=person,

@@ -5,21 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coresponse.accounts.access import View, access_for
 from coresponse.audit.models import AuditEvent
 from coresponse.audit.services import audit_record_many
+from coresponse.common.http import AuthenticatedHttpRequest
 from coresponse.encounters.selectors import attach_contact_summaries, encounter_history
 from coresponse.people.forms import LookupForm, PersonForm, SafetyFlagForm
-from coresponse.people.matching import LookupQuery, person_candidates
+from coresponse.people.matching import Candidate, LookupQuery, person_candidates
 from coresponse.people.selectors import person_get, person_profile, person_view_of
 from coresponse.people.services import person_update, safety_flag_add
 
 
-def _candidates_for(request: HttpRequest, *, clinical_only: bool) -> tuple[LookupForm, list]:
+def _candidates_for(
+    request: AuthenticatedHttpRequest, *, clinical_only: bool
+) -> tuple[LookupForm, list[Candidate]]:
     form = LookupForm(request.GET)
     if not form.is_valid() or not form.cleaned_data["q"]:
         return form, []
@@ -27,14 +30,16 @@ def _candidates_for(request: HttpRequest, *, clinical_only: bool) -> tuple[Looku
     candidates = person_candidates(request.user, query, clinical_only=clinical_only)
     attach_contact_summaries(request.user, candidates)
     audit_record_many(
-        actor=request.user, action=AuditEvent.Action.SEARCH, object_type="person",
+        actor=request.user,
+        action=AuditEvent.Action.SEARCH,
+        object_type="person",
         object_ids=[candidate.person.pk for candidate in candidates],
     )
     return form, candidates
 
 
 @login_required
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx fragment: ranked suggestions for the encounter form (clinical scope only)."""
     if not access_for(request.user).is_clinical:
         raise PermissionDenied("Only clinicians use the encounter lookup.")
@@ -43,7 +48,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a person by name (officers see only their own department's people)."""
     if not access_for(request.user).has_person_access:
         raise PermissionDenied("Your role works with aggregate figures only.")
@@ -52,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The person page: identity, safety flags, repeat contacts, encounter history."""
     profile = person_profile(request.user, pk)
     context = {
@@ -62,12 +67,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_clinical": profile.view == View.CLINICAL,
         "flag_form": SafetyFlagForm(),
     }
-    template = "people/detail.html" if profile.view == View.CLINICAL else "people/detail_police.html"
+    template = (
+        "people/detail.html" if profile.view == View.CLINICAL else "people/detail_police.html"
+    )
     return render(request, template, context)
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct a person's identity and demographics (clinical staff)."""
     person = person_get(request.user, pk)
     if person_view_of(request.user, person) != View.CLINICAL:
@@ -75,13 +82,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
     if request.method == "POST" and form.is_valid():
         try:
-            person_update(actor=request.user, person=person,
-                          expected_version=form.cleaned_data["version"], data=form.to_input())
+            person_update(
+                actor=request.user,
+                person=person,
+                expected_version=form.cleaned_data["version"],
+                data=form.to_input(),
+            )
             messages.success(request, "Person updated.")
             return redirect("people:detail", person.pk)
         except ValidationError as error:
-            for field, errors in (error.message_dict.items() if hasattr(error, "error_dict")
-                                  else [(None, error.messages)]):
+            for field, errors in (
+                error.message_dict.items()
+                if hasattr(error, "error_dict")
+                else [(None, error.messages)]
+            ):
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
     return render(request, "people/edit.html", {"form": form, "person": person})
@@ -89,14 +103,18 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_flag(request: HttpRequest, pk: int) -> HttpResponse:
+def add_flag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a safety flag from the person page."""
     person = person_get(request.user, pk)
     form = SafetyFlagForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Describe the safety concern (up to 300 characters).")
         return redirect("people:detail", person.pk)
-    safety_flag_add(actor=request.user, person=person, category=form.cleaned_data["category"],
-                    text=form.cleaned_data["text"])
+    safety_flag_add(
+        actor=request.user,
+        person=person,
+        category=form.cleaned_data["category"],
+        text=form.cleaned_data["text"],
+    )
     messages.success(request, "Safety flag added.")
     return redirect("people:detail", person.pk)

@@ -29,10 +29,12 @@ class Organization(TimeStampedModel):
 class Department(TimeStampedModel):
     """A police department and the town(s) it serves."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="departments")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="departments"
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField()
-    towns = models.JSONField(default=list, help_text="Towns served, e.g. [\"Dover\"]")
+    towns = models.JSONField(default=list, help_text='Towns served, e.g. ["Dover"]')
     state = models.CharField(max_length=2, default="MA")
     county = models.CharField(max_length=100, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -58,7 +60,9 @@ class Department(TimeStampedModel):
 class Program(TimeStampedModel):
     """A co-response program; regional when it serves more than one department."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs"
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField()
     description = models.TextField(blank=True)
@@ -83,7 +87,9 @@ class Program(TimeStampedModel):
 class ProgramDepartment(models.Model):
     """A department served by a program, with the date the program launched there."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="program_departments")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="program_departments"
+    )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="program_departments"
     )

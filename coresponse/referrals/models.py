@@ -29,15 +29,17 @@ class Referral(TimeStampedModel):
         NOT_ATTENDED = "not_attended", "Not attended"
         CLOSED = "closed", "Closed"
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                                     related_name="referrals")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="referrals"
+    )
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="referrals")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT,
-                                   related_name="referrals")
-    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="referrals")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="referrals")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="referrals")
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_voluntary = models.BooleanField(default=True)
@@ -46,13 +48,15 @@ class Referral(TimeStampedModel):
     appointment_at = models.DateTimeField(null=True, blank=True)
     attended_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-referred_at", "-id"]
-        indexes = [models.Index(fields=["department", "referred_at"],
-                                name="referral_dept_time_idx")]
+        indexes = [
+            models.Index(fields=["department", "referred_at"], name="referral_dept_time_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Referral {self.pk} to {self.service}"
@@ -65,8 +69,9 @@ class ReferralStatusChange(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Referral.Status.choices)
     changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -90,31 +95,41 @@ class FollowUp(TimeStampedModel):
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                                     related_name="follow_ups")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="follow_ups"
+    )
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="follow_ups")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT,
-                                   related_name="follow_ups")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="follow_ups")
-    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="follow_ups")
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="follow_ups")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="follow_ups")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    encounter = models.ForeignKey(
+        Encounter, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
     method = models.CharField(max_length=20, choices=Method.choices, default=Method.PHONE)
     due_at = models.DateTimeField()
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="follow_ups")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["assignee", "status", "due_at"],
-                                name="followup_assignee_due_idx")]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"], name="followup_assignee_due_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Follow-up {self.pk} due {self.due_at:%Y-%m-%d}"

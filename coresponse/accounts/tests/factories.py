@@ -6,7 +6,7 @@ import factory
 
 from coresponse.accounts.models import Membership, User
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -23,12 +23,14 @@ class EncounterFactory(factory.django.DjangoModelFactory):
     client_key = factory.LazyFunction(uuid.uuid4)
 
 
-def encounter_with(*, department, program, person=None, problems=(), dispositions=(),
-                   note: str = "", **fields) -> Encounter:  # type: ignore[no-untyped-def]
+def encounter_with(
+    *, department, program, person=None, problems=(), dispositions=(), note: str = "", **fields
+) -> Encounter:  # type: ignore[no-untyped-def]
     """An encounter with its coded multi-value fields and clinical note."""
     encounter = EncounterFactory(department=department, program=program, person=person, **fields)
     encounter.presenting_problems.set(
-        Code.objects.filter(code_list="presenting_problem", key__in=problems))
+        Code.objects.filter(code_list="presenting_problem", key__in=problems)
+    )
     encounter.dispositions.set(Code.objects.filter(code_list="disposition", key__in=dispositions))
     ClinicalNote.objects.create(encounter=encounter, text=note)
     return encounter

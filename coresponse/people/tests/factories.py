@@ -24,6 +24,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 def person_in(department, **fields) -> Person:  # type: ignore[no-untyped-def]
     """A person met in `department` (so the department's staff can see them)."""
     person = PersonFactory(organization=department.organization, **fields)
-    PersonDepartment.objects.create(person=person, department=department,
-                                    first_seen_at=timezone.now())
+    PersonDepartment.objects.create(
+        person=person, department=department, first_seen_at=timezone.now()
+    )
     return person

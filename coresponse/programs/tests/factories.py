@@ -37,8 +37,9 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"program-{n}")
 
 
-def serve(program: Program, department: Department,
-          launched_on: datetime.date = datetime.date(2015, 1, 1)) -> ProgramDepartment:
+def serve(
+    program: Program, department: Department, launched_on: datetime.date = datetime.date(2015, 1, 1)
+) -> ProgramDepartment:
     """Make `program` serve `department` from `launched_on`."""
     return ProgramDepartment.objects.create(
         program=program, department=department, launched_on=launched_on

@@ -16,13 +16,23 @@ class Command(BaseCommand):
     help = "Load the deterministic synthetic demo data set (no real person is represented)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--reset", action="store_true",
-                            help="Empty the database first and rebuild the demo data.")
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help="Multiply encounter volumes (default 1.0, about 14,000).")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Empty the database first and rebuild the demo data.",
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Multiply encounter volumes (default 1.0, about 14,000).",
+        )
         parser.add_argument("--seed", type=int, default=2003)
-        parser.add_argument("--today", type=datetime.date.fromisoformat,
-                            help="Pretend today is this date (YYYY-MM-DD), for repeatable runs.")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="Pretend today is this date (YYYY-MM-DD), for repeatable runs.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] <= 0:
@@ -35,9 +45,13 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0, interactive=False)
         started = time.monotonic()
         self.stdout.write("Building synthetic demo data:")
-        context = build_demo(today=options["today"], scale=options["scale"], seed=options["seed"],
-                             log=self.stdout.write)
+        context = build_demo(
+            today=options["today"],
+            scale=options["scale"],
+            seed=options["seed"],
+            log=self.stdout.write,
+        )
         counts = ", ".join(f"{value:,} {name}" for name, value in context.counts.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready in {time.monotonic() - started:.1f} s: {counts}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s: {counts}.")
+        )
