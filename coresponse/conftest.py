@@ -124,3 +124,59 @@ def world(db: None) -> World:
             user("foreign"), Role.CLINICIAN, other_organization, program=zeta_program
         ),
     )
+
+
+CHROMIUM = os.environ.get("CORESPONSE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium driven by Playwright; skipped when absent unless CI requires it."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CORESPONSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install it.")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(chromium_browser, live_server):  # type: ignore[no-untyped-def]
+    """A page on a 375×740 phone viewport, with the live server's URL as `page.base_url`."""
+    context = chromium_browser.new_context(
+        viewport={"width": 375, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        base_url=live_server.url,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(chromium_browser, live_server):  # type: ignore[no-untyped-def]
+    context = chromium_browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
