@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,22 @@ from coresponse.programs.tests.factories import (
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM use there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_codes(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """Code lists come from a data migration; transactional tests flush them, so re-seed."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server", "world"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    from coresponse.common.codes import seed_codes
+    from coresponse.common.models import Code
+
+    with django_db_blocker.unblock():
+        if not Code.objects.exists():
+            seed_codes(Code)
 
 
 @dataclass
