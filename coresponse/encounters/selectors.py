@@ -156,6 +156,7 @@ def encounter_page(
     queryset = (
         _filtered(actor, filters)
         .select_related("person", "department", "program")
+        .prefetch_related("presenting_problems")
         .order_by("-occurred_at", "-id")
     )
     page = Paginator(queryset, per_page).get_page(page_number)
