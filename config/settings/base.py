@@ -55,15 +55,26 @@ INSTALLED_APPS = [
     "coresponse.reporting",
     "coresponse.api",
     "coresponse.demo",
+    # Security (issue 3): second factor devices and the security app.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "coresponse.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "coresponse.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Security (issue 3): second factor, session limits, default deny, audit fail-closed.
+    "django_otp.middleware.OTPMiddleware",
+    "coresponse.accounts.middleware.SessionSecurityMiddleware",
+    "coresponse.security.middleware.DefaultDenyMiddleware",
+    "coresponse.security.middleware.AuditFailClosedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,7 +163,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["coresponse.security.api.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -164,6 +175,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Same permissions as the pages: every route is scoped to the acting user.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {
@@ -182,3 +194,12 @@ CORESPONSE = {
     "ENCOUNTER_FUTURE_TOLERANCE_MINUTES": 5,
     "PAGE_SIZE": 25,
 }
+
+# Security (issue 3): see README "Security".
+SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+BREAK_GLASS_MINUTES = 60
+OTP_TOTP_ISSUER = "CoResponse"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

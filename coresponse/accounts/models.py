@@ -80,3 +80,46 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.program or self.department or self.organization
         return f"{self.user} — {self.get_role_display()} — {scope}"
+
+
+class LoginFailure(models.Model):
+    """One failed log-in step (password or second factor) for a username.
+
+    Lockout counts these per account, never per address: one police station shares one
+    address, and a colleague's typing must not lock everybody out.
+    """
+
+    username = models.CharField(max_length=150, db_index=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=64)
+    step = models.CharField(max_length=10, default="password")
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} failed {self.step} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access of one clinician to one person outside her scope, for a short time."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="break_glass_active_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="break_glass_expires_after_grant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → person {self.person_id} until {self.expires_at:%H:%M}"

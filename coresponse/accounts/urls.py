@@ -4,6 +4,9 @@ from coresponse.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.mfa_view, name="mfa"),
+    path("login/enrol/", views.mfa_enrol_view, name="mfa_enrol"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

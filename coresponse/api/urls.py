@@ -6,6 +6,8 @@ from coresponse.encounters.api import EncounterViewSet
 from coresponse.people.api import PersonViewSet
 
 router = DefaultRouter()
+# The viewsets take no `format` argument: ".json" suffixes would crash them (500).
+router.include_format_suffixes = False
 router.register("encounters", EncounterViewSet, basename="encounter")
 router.register("people", PersonViewSet, basename="person")
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from coresponse.accounts.demo_logins import demo_authenticator_lines
 from coresponse.demo.generator import DEMO_PASSWORD, STAFF
 
 
@@ -24,5 +25,6 @@ class Command(BaseCommand):
             f"  {'username':<12} what you will see",
         ]
         lines += [f"  {spec.username:<12} {spec.description}" for spec in STAFF]
+        lines += demo_authenticator_lines([spec.username for spec in STAFF])
         lines.append("")
         self.stdout.write("\n".join(lines))

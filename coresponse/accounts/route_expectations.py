@@ -1,0 +1,34 @@
+"""Expected statuses of the account routes for every persona (see security/routewalk.py)."""
+
+from __future__ import annotations
+
+from coresponse.security.routewalk import Route, expect
+
+ROUTES = [
+    Route(
+        "accounts:login",
+        public=True,
+        get=expect(302, anonymous=200),
+        reason="The log-in page; a logged-in user is sent on.",
+    ),
+    Route(
+        "accounts:mfa",
+        public=True,
+        get=expect(302),
+        reason="Second step of log-in; without a pending password step it goes back to step 1.",
+    ),
+    Route(
+        "accounts:mfa_enrol",
+        public=True,
+        get=expect(302),
+        reason="Authenticator enrolment at first log-in; needs a pending password step.",
+    ),
+    Route(
+        "accounts:logout",
+        public=True,
+        get=expect(405),
+        post=expect(302),
+        reason="Log-out works after the session expired and sends everyone to the log-in page.",
+    ),
+    Route("accounts:password_change", get=expect(200)),
+]

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    name = "coresponse.security"
+    label = "security"
+    verbose_name = "Security mechanisms"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # django-otp's device admin shows every user's TOTP secret to administrators; an
+        # administrator resets a user's authenticator from the user list instead.
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
