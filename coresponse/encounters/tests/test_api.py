@@ -58,7 +58,8 @@ def test_outside_scope_is_404_and_lists_are_empty(client, world, encounter, pers
 
 
 def test_anonymous_is_refused(client, world, encounter):
-    assert client.get("/api/v1/encounters/").status_code == 403
+    # Default deny answers an anonymous API call 401 (see README, Security).
+    assert client.get("/api/v1/encounters/").status_code == 401
 
 
 def test_list_rows_are_audited_with_the_ids_returned(client, world, encounter):
