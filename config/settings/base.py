@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "coresponse.directory",
     "coresponse.referrals",
     "coresponse.dispatch",
+    "coresponse.imports",
     "coresponse.consents",
     "coresponse.reporting",
     "coresponse.api",

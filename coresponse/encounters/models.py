@@ -156,9 +156,22 @@ class Encounter(TimeStampedModel):
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Imported encounters: the run that created them and the key of their source row, unique
+    # within the program, so that importing the same spreadsheet again duplicates nothing.
+    import_run = models.ForeignKey(
+        "imports.ImportRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_ref = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="encounter_unique_source_ref",
+            )
+        ]
         indexes = [
             models.Index(fields=["department", "occurred_at"], name="encounter_dept_time_idx"),
             models.Index(fields=["program", "occurred_at"], name="encounter_program_time_idx"),

@@ -1,0 +1,1 @@
+"""Importing dispatch calls for service from CAD exports."""

@@ -1,0 +1,453 @@
+"""Turning one source row into typed field values, with a problem for every doubtful cell.
+
+A converter is compiled once per run from the mapping, the header row and the code lists;
+it then reads each row without touching the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from coresponse.common.models import Code
+from coresponse.imports.dates import DateReader
+from coresponse.imports.reader import FileRefused, Header
+from coresponse.imports.spec import MappingSpec, SpecError, normalize_key
+from coresponse.imports.targets import Target, ValueType
+from coresponse.programs.models import Department
+
+# A spreadsheet runs a cell as a formula when it starts with = + - @ (OWASP "CSV
+# injection"); signed numbers and phone numbers are data, not formulas.
+_NUMBER_LIKE = re.compile(r"[+-][\d\s().,/:+-]*\Z")
+# Identifiers are never shortened: a truncated incident number would merge two calls.
+KEY_FIELDS = {"incident_number", "source_ref", "cad_incident_number", "subject_ref", "external_id"}
+MAX_VALUE_SHOWN = 200
+
+
+def is_formula(text: str) -> bool:
+    """Whether a (stripped) cell would run as a formula if exported to a spreadsheet."""
+    first = text[:1]
+    if first in ("=", "@"):
+        return True
+    return first in ("+", "-") and _NUMBER_LIKE.match(text) is None
+
+
+@dataclass
+class Problem:
+    """Something wrong with one cell: an error rejects the row, a warning keeps it."""
+
+    field: str
+    column: str
+    code: str
+    message: str
+    value: str = ""
+    is_error: bool = True
+
+
+@dataclass
+class CodeBook:
+    """The code lists and departments values can be translated into."""
+
+    codes: dict[str, dict[str, Code]] = field(default_factory=dict)
+    departments: list[Department] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, departments: list[Department]) -> CodeBook:
+        codes: dict[str, dict[str, Code]] = {}
+        for code in Code.objects.filter(is_active=True):
+            codes.setdefault(code.code_list, {})[code.key] = code
+        return cls(codes=codes, departments=departments)
+
+
+Reader = Callable[[list[str]], tuple[Any, list[Problem]]]
+
+
+class RowConverter:
+    """Reads every mapped field of a row; see `convert`."""
+
+    def __init__(self, spec: MappingSpec, header: Header, book: CodeBook) -> None:
+        self.spec = spec
+        self.book = book
+        self.date_reader = DateReader(spec.date_formats, spec.zone)
+        self.true_values = set(spec.true_values)
+        self.false_values = set(spec.false_values)
+        errors: dict[str, list[str]] = {}
+        self.readers: list[tuple[str, Reader]] = []
+        for name, target in spec.targets.items():
+            columns = spec.columns.get(name, [])
+            if not columns and name not in spec.defaults:
+                continue
+            positions = [header.positions[column] for column in columns]
+            try:
+                self.readers.append((name, self._reader(target, columns, positions)))
+            except SpecError as error:
+                for key, messages in error.errors.items():
+                    errors.setdefault(key, []).extend(messages)
+        if errors:
+            raise SpecError(errors)
+        self.mapped_cells = sorted({position for position in header.positions.values()})
+        self.column_names = {position: name for name, position in header.positions.items()}
+
+    def check_formulas(self, number: int, cells: list[str]) -> None:
+        """Refuse the file when a mapped cell would run as a formula in a spreadsheet."""
+        for position in self.mapped_cells:
+            if position < len(cells):
+                text = cells[position].strip()
+                if text and text[0] in "=+-@" and is_formula(text):
+                    raise FileRefused(
+                        f"Row {number}, column “{self.column_names[position]}” starts like a "
+                        f"spreadsheet formula ({text[:40]!r}). Formulas are refused so that "
+                        "they cannot run when the data is exported again: remove them (or "
+                        "put the value in quotes without the leading sign) and import again.",
+                        row=number,
+                    )
+
+    def convert(self, cells: list[str]) -> tuple[dict[str, Any], list[Problem]]:
+        """The typed values of one row, and its problems (errors reject the row)."""
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for name, reader in self.readers:
+            value, found = reader(cells)
+            values[name] = value
+            if found:
+                problems.extend(found)
+        return values, problems
+
+    # Building one reader per target -----------------------------------------------------
+
+    def _reader(self, target: Target, columns: list[str], positions: list[int]) -> Reader:
+        value_type = target.value_type
+        default = self.spec.defaults.get(target.name, "")
+        column_label = " + ".join(columns) if columns else "(default)"
+        if value_type in (ValueType.DATETIME, ValueType.DATE):
+            parse: Callable[[str], tuple[Any, Problem | None]] = self._date_parser(
+                target, column_label
+            )
+        elif value_type == ValueType.BOOL:
+            parse = self._bool_parser(target, column_label)
+        elif value_type == ValueType.INT:
+            parse = self._int_parser(target, column_label)
+        elif value_type in (ValueType.CODE, ValueType.CODES):
+            parse = self._code_parser(target, column_label)
+        elif value_type == ValueType.CHOICE:
+            parse = self._choice_parser(target, column_label)
+        elif value_type == ValueType.DEPARTMENT:
+            parse = self._department_parser(target, column_label)
+        else:
+            parse = self._text_parser(target, column_label)
+        if default:
+            default_value, default_problem = parse(default)
+            if default_problem is not None and default_problem.is_error:
+                raise SpecError({target.name: [f"Default: {default_problem.message}"]})
+        else:
+            default_value = [] if value_type == ValueType.CODES else None
+        if value_type == ValueType.CODES:
+            return self._multi_reader(target, columns, positions, parse, default_value)
+        if value_type == ValueType.DATETIME and len(positions) > 1:
+            return self._joined_reader(target, column_label, positions, parse, default_value)
+        position = positions[0] if positions else -1
+
+        has_default = bool(default)
+
+        def read_one(cells: list[str]) -> tuple[Any, list[Problem]]:
+            text = cells[position].strip() if 0 <= position < len(cells) else ""
+            if not text:
+                if has_default:
+                    return default_value, []
+                return None, self._missing(target, column_label)
+            value, problem = parse(text)
+            return value, [problem] if problem is not None else []
+
+        return read_one
+
+    def _missing(self, target: Target, column: str) -> list[Problem]:
+        if target.is_required:
+            return [Problem(target.name, column, "missing", f"{target.label} is empty.")]
+        return []
+
+    def _joined_reader(
+        self,
+        target: Target,
+        column: str,
+        positions: list[int],
+        parse: Callable[[str], tuple[Any, Problem | None]],
+        default_value: Any,
+    ) -> Reader:
+        def read_joined(cells: list[str]) -> tuple[Any, list[Problem]]:
+            parts = [cells[p].strip() for p in positions if p < len(cells)]
+            text = " ".join(part for part in parts if part)
+            if not text:
+                if default_value is not None:
+                    return default_value, []
+                return None, self._missing(target, column)
+            value, problem = parse(text)
+            return value, [problem] if problem is not None else []
+
+        return read_joined
+
+    def _multi_reader(
+        self,
+        target: Target,
+        columns: list[str],
+        positions: list[int],
+        parse: Callable[[str], tuple[Any, Problem | None]],
+        default_value: Any,
+    ) -> Reader:
+        separator = self.spec.separators.get(target.name, "")
+        pairs = list(zip(columns, positions, strict=True))
+
+        def read_many(cells: list[str]) -> tuple[Any, list[Problem]]:
+            chosen: dict[int, Code] = {}
+            problems: list[Problem] = []
+            for column, position in pairs:
+                text = cells[position].strip() if position < len(cells) else ""
+                parts = text.split(separator) if separator and text else [text]
+                for part in parts:
+                    part = part.strip()
+                    if not part:
+                        continue
+                    code, problem = parse(part)
+                    if problem is not None:
+                        problem.column = column
+                        problems.append(problem)
+                    if code is not None:
+                        chosen.setdefault(code.pk, code)
+            if not chosen and not any(problem.is_error for problem in problems):
+                return list(default_value), problems
+            return list(chosen.values()), problems
+
+        return read_many
+
+    def _text_parser(
+        self, target: Target, column: str
+    ) -> Callable[[str], tuple[Any, Problem | None]]:
+        translations = self.spec.value_map(target.name)
+        limit = target.max_length or 0
+        is_key = target.name in KEY_FIELDS
+
+        def parse_text(text: str) -> tuple[Any, Problem | None]:
+            if "  " in text or "\n" in text or "\t" in text:
+                text = " ".join(text.split())
+            if translations:
+                text = translations.get(normalize_key(text), text)
+            if limit and len(text) > limit:
+                if is_key:
+                    return None, Problem(
+                        target.name,
+                        column,
+                        "too_long",
+                        f"{target.label} has {len(text)} characters; at most {limit} fit.",
+                        text[:MAX_VALUE_SHOWN],
+                    )
+                return text[:limit], Problem(
+                    target.name,
+                    column,
+                    "truncated",
+                    f"{target.label} was cut to {limit} characters (it had {len(text)}).",
+                    text[:MAX_VALUE_SHOWN],
+                    is_error=False,
+                )
+            return text, None
+
+        return parse_text
+
+    def _date_parser(
+        self, target: Target, column: str
+    ) -> Callable[[str], tuple[Any, Problem | None]]:
+        reader = self.date_reader
+        formats = ", ".join(self.spec.date_formats)
+        is_date = target.value_type == ValueType.DATE
+
+        def parse_date(text: str) -> tuple[Any, Problem | None]:
+            if is_date and len(text) == 4 and text.isdigit():
+                return (int(text), None, None), None
+            value = reader.read(text)
+            if value is None:
+                return None, Problem(
+                    target.name,
+                    column,
+                    "bad_date",
+                    f"“{text[:40]}” is not a date the mapping can read (formats: {formats}).",
+                    text[:MAX_VALUE_SHOWN],
+                )
+            if is_date:
+                return (int(value[:4]), int(value[5:7]), int(value[8:10])), None
+            return value, None
+
+        return parse_date
+
+    def _bool_parser(
+        self, target: Target, column: str
+    ) -> Callable[[str], tuple[Any, Problem | None]]:
+        true_values, false_values = self.true_values, self.false_values
+
+        def parse_bool(text: str) -> tuple[Any, Problem | None]:
+            key = normalize_key(text)
+            if key in true_values:
+                return True, None
+            if key in false_values:
+                return False, None
+            message = f"“{text[:40]}” is not yes or no (Y/N, Yes/No, 1/0, True/False, X)."
+            if target.is_nullable_bool:
+                return None, Problem(
+                    target.name, column, "unknown_value", message + " Kept as unknown.", text, False
+                )
+            return None, Problem(target.name, column, "not_yes_no", message, text[:MAX_VALUE_SHOWN])
+
+        return parse_bool
+
+    def _int_parser(
+        self, target: Target, column: str
+    ) -> Callable[[str], tuple[Any, Problem | None]]:
+        def parse_int(text: str) -> tuple[Any, Problem | None]:
+            cleaned = text.replace(",", "")
+            if cleaned.endswith(".0"):
+                cleaned = cleaned[:-2]
+            if not cleaned.isdigit():
+                return None, Problem(
+                    target.name,
+                    column,
+                    "not_a_number",
+                    f"“{text[:40]}” is not a whole number of minutes.",
+                    text[:MAX_VALUE_SHOWN],
+                )
+            return int(cleaned), None
+
+        return parse_int
+
+    def _code_parser(
+        self, target: Target, column: str
+    ) -> Callable[[str], tuple[Any, Problem | None]]:
+        codes = self.book.codes.get(target.code_list, {})
+        lookup = {normalize_key(code.key): code for code in codes.values()}
+        lookup.update({normalize_key(code.label): code for code in codes.values()})
+        lookup.update({normalize_key(code.key.replace("_", " ")): code for code in codes.values()})
+        explicit: dict[str, Code | None] = {}
+        bad = []
+        for source, key in self.spec.value_map(target.name).items():
+            if key in ("", "-"):
+                explicit[source] = None
+            elif key in codes:
+                explicit[source] = codes[key]
+            else:
+                bad.append(key)
+        if bad:
+            raise SpecError(
+                {
+                    target.name: [
+                        f"{target.label}: “{key}” is not a code of the list (codes: "
+                        f"{', '.join(sorted(codes))})."
+                        for key in bad
+                    ]
+                }
+            )
+        other = codes.get("other") if self.spec.unknown_codes == "other" else None
+
+        def parse_code(text: str) -> tuple[Any, Problem | None]:
+            key = normalize_key(text)
+            if key in explicit:
+                return explicit[key], None
+            code = lookup.get(key)
+            if code is not None:
+                return code, None
+            if other is not None:
+                return other, Problem(
+                    target.name,
+                    column,
+                    "unknown_code",
+                    f"“{text[:60]}” is not in the mapping for {target.label}: kept as “Other”.",
+                    text[:MAX_VALUE_SHOWN],
+                    is_error=False,
+                )
+            return None, Problem(
+                target.name,
+                column,
+                "unknown_code",
+                f"“{text[:60]}” is not in the mapping for {target.label}: add it to the "
+                "mapping's value translations.",
+                text[:MAX_VALUE_SHOWN],
+            )
+
+        return parse_code
+
+    def _choice_parser(
+        self, target: Target, column: str
+    ) -> Callable[[str], tuple[Any, Problem | None]]:
+        if target.choices is None:
+            raise SpecError({target.name: [f"{target.label} has no list of values."]})
+        choices = dict(target.choices.choices)
+        lookup = {normalize_key(str(value)): str(value) for value in choices}
+        lookup.update({normalize_key(str(label)): str(value) for value, label in choices.items()})
+        lookup.update(
+            {normalize_key(str(value).replace("_", " ")): str(value) for value in choices}
+        )
+        explicit: dict[str, str] = {}
+        for source, value in self.spec.value_map(target.name).items():
+            if value not in choices:
+                raise SpecError(
+                    {
+                        target.name: [
+                            f"{target.label}: “{value}” is not one of {', '.join(choices)}."
+                        ]
+                    }
+                )
+            explicit[source] = value
+        fallback = "unknown" if "unknown" in choices else None
+
+        def parse_choice(text: str) -> tuple[Any, Problem | None]:
+            key = normalize_key(text)
+            value = explicit.get(key) or lookup.get(key)
+            if value is not None:
+                return value, None
+            if fallback is not None:
+                return fallback, Problem(
+                    target.name,
+                    column,
+                    "unknown_code",
+                    f"“{text[:60]}” is not in the mapping for {target.label}: kept as “Unknown”.",
+                    text[:MAX_VALUE_SHOWN],
+                    is_error=False,
+                )
+            return None, Problem(
+                target.name,
+                column,
+                "unknown_code",
+                f"“{text[:60]}” is not in the mapping for {target.label}: add it to the "
+                f"mapping's value translations (one of: {', '.join(choices)}).",
+                text[:MAX_VALUE_SHOWN],
+            )
+
+        return parse_choice
+
+    def _department_parser(
+        self, target: Target, column: str
+    ) -> Callable[[str], tuple[Any, Problem | None]]:
+        by_key: dict[str, Department] = {}
+        for department in self.book.departments:
+            for name in [department.slug, department.name, *department.towns]:
+                by_key.setdefault(normalize_key(name), department)
+        by_slug = {department.slug: department for department in self.book.departments}
+        explicit: dict[str, Department] = {}
+        for source, slug in self.spec.value_map(target.name).items():
+            if slug not in by_slug:
+                raise SpecError(
+                    {target.name: [f"Department “{slug}” is not one you may import into."]}
+                )
+            explicit[source] = by_slug[slug]
+
+        def parse_department(text: str) -> tuple[Any, Problem | None]:
+            key = normalize_key(text)
+            department = explicit.get(key) or by_key.get(key)
+            if department is None:
+                return None, Problem(
+                    target.name,
+                    column,
+                    "unknown_department",
+                    f"“{text[:60]}” is not a department you may import into.",
+                    text[:MAX_VALUE_SHOWN],
+                )
+            return department, None
+
+        return parse_department

@@ -1,0 +1,1 @@
+"""Importing historical encounters from a program's spreadsheet."""
