@@ -33,9 +33,6 @@ class DispatchCall(models.Model):
     disposition = models.CharField(max_length=80, blank=True)
     priority = models.CharField(max_length=20, blank=True)
     address = models.CharField(max_length=200, blank=True)
-    address_key = models.CharField(
-        max_length=200, blank=True, help_text="The address normalised for repeat-call counts."
-    )
     subject_ref = models.CharField(
         max_length=60, blank=True, help_text="The police records number of the person involved."
     )

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from coresponse.dispatch.addresses import address_key
 from coresponse.dispatch.rules import RuleSet
 from coresponse.imports.calls.writers import (
     DATETIME_FIELDS,
@@ -202,19 +201,17 @@ class CallImport:
             is_error=False,
         )
 
-    def _derived(self, department_id: int, values: dict[str, Any]) -> tuple[str, bool, str]:
-        is_mental_health, reason = self._rules(department_id).evaluate(
+    def _derived(self, department_id: int, values: dict[str, Any]) -> tuple[bool, str]:
+        return self._rules(department_id).evaluate(
             values.get("initial_call_type") or "",
             values.get("final_call_type") or "",
             values.get("disposition") or "",
             bool(values.get("is_flagged_mental_health")),
         )
-        address = values.get("address") or ""
-        return (address_key(address) if address else ""), is_mental_health, reason
 
     def _record(self, department_id: int, number: int, values: dict[str, Any]) -> list[Any]:
         get = values.get
-        key, is_mental_health, reason = self._derived(department_id, values)
+        is_mental_health, reason = self._derived(department_id, values)
         return [
             self.organization_of[department_id],
             department_id,
@@ -230,7 +227,6 @@ class CallImport:
             get("address") or "",
             get("subject_ref") or "",
             bool(get("is_flagged_mental_health")),
-            key,
             is_mental_health,
             reason,
             self.run.pk,

@@ -23,7 +23,7 @@ SOURCE_FIELDS = [
     "subject_ref",
     "is_flagged_mental_health",
 ]
-DERIVED_FIELDS = ["address_key", "is_mental_health", "mental_health_reason"]
+DERIVED_FIELDS = ["is_mental_health", "mental_health_reason"]
 # The columns of a new call, in the order of a `CallRecord`'s values.
 INSERT_COLUMNS = [
     "organization_id",
