@@ -117,7 +117,7 @@ def virtual_user(
     time.sleep(max(0.0, start_at - time.monotonic()))
     try:
         log_in(session, base, index)
-    except Exception as error:  # noqa: BLE001 - reported as a benchmark error
+    except Exception as error:
         results.error(f"login load{index}: {error}")
         return
     while time.monotonic() < deadline:
