@@ -13,4 +13,7 @@ urlpatterns = [
     path("people/", include("coresponse.people.urls")),
     path("api/", include("coresponse.api.urls")),
     path("admin/", admin.site.urls),
+    # Security (issue 3)
+    path("audit/", include("coresponse.audit.urls")),
+    path("consents/", include("coresponse.consents.urls")),
 ]

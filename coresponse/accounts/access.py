@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
-from coresponse.accounts.models import Membership, Role, User
+from coresponse.accounts.models import BreakGlassGrant, Membership, Role, User
 from coresponse.programs.models import Department, ProgramDepartment
 
 _CACHE_ATTRIBUTE = "_coresponse_access"
@@ -186,6 +187,14 @@ def compute_access(user: User) -> Access:
             ).values_list("program_id", flat=True)
         )
     analyst_departments |= _departments_of_programs(analyst_programs)
+    break_glass: set[int] = set()
+    if clinical_programs:
+        # Emergency access lasts while the grant has not expired (at most 60 minutes).
+        break_glass = set(
+            BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+                "person_id", flat=True
+            )
+        )
     return Access(
         user_id=user.pk,
         roles=frozenset(roles),
@@ -200,6 +209,7 @@ def compute_access(user: User) -> Access:
         aggregate_department_ids=frozenset(analyst_departments),
         admin_organization_ids=frozenset(admin_organizations),
         ttac_organization_ids=frozenset(ttac_organizations),
+        break_glass_person_ids=frozenset(break_glass),
     )
 
 

@@ -31,4 +31,15 @@ ROUTES = [
         reason="Log-out works after the session expired and sends everyone to the log-in page.",
     ),
     Route("accounts:password_change", get=expect(200)),
+    Route(
+        "accounts:break_glass",
+        get=expect(403, clinician=200, supervisor=200, outsider=200),
+        post=expect(403, clinician=200, supervisor=200, outsider=200),
+    ),
+    Route(
+        "accounts:break_glass_open",
+        get=expect(405),
+        post=expect(302),  # an empty form goes back to the search page
+    ),
+    Route("accounts:break_glass_log", get=expect(403, supervisor=200, administrator=200)),
 ]

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,11 +18,19 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from coresponse.accounts import mfa, services
-from coresponse.accounts.forms import CodeStepForm, PasswordStepForm
+from coresponse.accounts.access import access_for
+from coresponse.accounts.forms import (
+    BreakGlassOpenForm,
+    BreakGlassSearchForm,
+    CodeStepForm,
+    PasswordStepForm,
+)
 from coresponse.accounts.models import User
+from coresponse.accounts.selectors import break_glass_candidates, break_glass_grants_visible_to
 from coresponse.accounts.sessions import ENDED_MESSAGES, ENDED_REASON
 from coresponse.audit.models import AuditEvent
-from coresponse.audit.services import audit_record
+from coresponse.audit.services import audit_record, audit_record_many
+from coresponse.common.http import AuthenticatedHttpRequest
 
 PENDING_USER = "coresponse_mfa_user_id"
 PENDING_SINCE = "coresponse_mfa_since"
@@ -182,3 +191,64 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             detail={"event": "password_changed"},
         )
         return response
+
+
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Emergency access: type a reason, find the person, open one record for 60 minutes."""
+    if not access_for(request.user).is_clinical:
+        raise PermissionDenied("Only clinicians and supervisors use emergency access.")
+    form = BreakGlassSearchForm(request.POST or None)
+    candidates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        if len(values["reason"].strip()) < services.BREAK_GLASS_REASON_MIN_LENGTH:
+            form.add_error(
+                "reason",
+                f"Describe the emergency in at least {services.BREAK_GLASS_REASON_MIN_LENGTH} "
+                "characters; your supervisor will review it.",
+            )
+        else:
+            candidates = break_glass_candidates(
+                request.user,
+                last_name=values["last_name"],
+                first_name=values["first_name"],
+                birth_year=values["birth_year"],
+            )
+            audit_record_many(
+                actor=request.user,
+                action=AuditEvent.Action.SEARCH,
+                object_type="person",
+                object_ids=[person.pk for person in candidates] or [""],
+                detail={"break_glass": True},
+            )
+    context = {"form": form, "candidates": candidates, "searched": request.method == "POST"}
+    return render(request, "accounts/break_glass.html", context)
+
+
+def break_glass_open(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Grant the emergency access to the chosen person and open their page."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    form = BreakGlassOpenForm(request.POST)
+    if not form.is_valid():
+        return redirect("accounts:break_glass")
+    try:
+        grant = services.break_glass_open(
+            actor=request.user,
+            person_id=form.cleaned_data["person"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        if "No person found." in error.messages:
+            raise Http404("No person found.") from None
+        raise PermissionDenied(" ".join(error.messages)) from None
+    return redirect("people:detail", grant.person_id)
+
+
+def break_glass_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every emergency access the supervisor (their staff, their people) or admin reviews."""
+    access = access_for(request.user)
+    if not (access.is_supervisor or access.is_administrator):
+        raise PermissionDenied("Supervisors and administrators review emergency access.")
+    grants = list(break_glass_grants_visible_to(request.user)[:500])
+    return render(request, "accounts/break_glass_log.html", {"grants": grants})

@@ -29,12 +29,21 @@ def canonical(fields: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def link_hash(previous_hash: str, fields: dict[str, Any]) -> str:
-    """HMAC-SHA256 of the previous link and this event, keyed off the database host."""
+def _key() -> bytes:
     key = settings.AUDIT_HMAC_KEY.encode()
     if not key:
         raise RuntimeError("AUDIT_HMAC_KEY is not configured; refusing to write audit events.")
-    return hmac.new(key, previous_hash.encode() + canonical(fields), hashlib.sha256).hexdigest()
+    return key
+
+
+def link_hash(previous_hash: str, fields: dict[str, Any]) -> str:
+    """HMAC-SHA256 of the previous link and this event, keyed off the database host."""
+    return hmac.new(_key(), previous_hash.encode() + canonical(fields), hashlib.sha256).hexdigest()
+
+
+def head_signature(last_id: int, last_hash: str) -> str:
+    """HMAC of the chain's last link, kept in the head row."""
+    return hmac.new(_key(), f"head:{last_id}:{last_hash}".encode(), hashlib.sha256).hexdigest()
 
 
 def hashed_fields(event: Any) -> dict[str, Any]:

@@ -39,9 +39,10 @@ class AuditEvent(models.Model):
         FAILED = "failed", "Failed"
 
     occurred_at = models.DateTimeField(db_index=True)
+    # DO_NOTHING: deleting a user must never rewrite audit rows (they are append-only).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
@@ -70,3 +71,19 @@ class AuditEvent(models.Model):
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} "
             f"{self.object_type}:{self.object_id}"
         )
+
+
+class AuditHead(models.Model):
+    """The last link of the chain, signed: deleting events at the tail no longer goes unseen.
+
+    One row (id 1), rewritten with every append in the same transaction. `signature` is
+    HMAC(key, "head:" + last_id + last_hash), so the head cannot be moved back without the key.
+    """
+
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Audit head at event {self.last_id}"

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from coresponse.audit.chain import GENESIS_HASH, hashed_fields, link_hash
-from coresponse.audit.models import AuditEvent
+from coresponse.audit.chain import GENESIS_HASH, hashed_fields, head_signature, link_hash
+from coresponse.audit.models import AuditEvent, AuditHead
 from coresponse.common.context import current_source
 
 # Any constant works: it names the one advisory lock that serialises chain appends.
@@ -33,6 +33,18 @@ def _next_id_and_hash() -> tuple[int, str]:
     if last is None:
         return 1, GENESIS_HASH
     return last["id"] + 1, last["chain_hash"]
+
+
+def _move_head(last_id: int, last_hash: str, now: Any) -> None:
+    AuditHead.objects.update_or_create(
+        pk=1,
+        defaults={
+            "last_id": last_id,
+            "last_hash": last_hash,
+            "signature": head_signature(last_id, last_hash),
+            "updated_at": now,
+        },
+    )
 
 
 def audit_record_many(
@@ -77,6 +89,7 @@ def audit_record_many(
                 next_id += 1
                 events.append(event)
             AuditEvent.objects.bulk_create(events)
+            _move_head(events[-1].id, events[-1].chain_hash, now)
             return events
     except Exception as error:
         raise AuditWriteError("The audit trail could not be written.") from error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -77,3 +78,61 @@ def consent_covering(
     if needs_part2:
         consents = consents.filter(covers_part2=True)
     return consents.order_by("-signed_on", "-id").first()
+
+
+@dataclass(frozen=True)
+class PacketEncounter:
+    occurred_at: datetime.datetime
+    department: str
+    presenting_problems: list[str]
+    dispositions: list[str]
+    note: str
+
+
+@dataclass(frozen=True)
+class DisclosurePacket:
+    """What one consent lets the program send: Part 2 notes only under a Part 2 consent."""
+
+    person: Person
+    encounters: list[PacketEncounter]
+    has_part2: bool
+    withheld_part2_notes: int
+
+
+def disclosure_packet(actor: Actor, consent: Consent) -> DisclosurePacket:
+    """The encounters of the consent's person the actor sees clinically, cut to the consent."""
+    from coresponse.audit.services import audit_reads
+    from coresponse.encounters.selectors import encounters_clinically_visible_to
+
+    encounters = list(
+        encounters_clinically_visible_to(actor)
+        .filter(person=consent.person)
+        .select_related("department", "clinical_note")
+        .prefetch_related("presenting_problems", "dispositions")
+        .order_by("occurred_at")
+    )
+    audit_reads(
+        actor=actor, object_type="encounter", objects=encounters, detail={"consent": consent.pk}
+    )
+    rows = []
+    withheld = 0
+    has_part2 = False
+    for encounter in encounters:
+        note = getattr(encounter, "clinical_note", None)
+        text = note.text if note is not None else ""
+        if note is not None and note.has_part2_information:
+            if consent.covers_part2:
+                has_part2 = True
+            else:
+                text = ""
+                withheld += 1
+        rows.append(
+            PacketEncounter(
+                occurred_at=encounter.occurred_at,
+                department=encounter.department.name,
+                presenting_problems=[code.label for code in encounter.presenting_problems.all()],
+                dispositions=[code.label for code in encounter.dispositions.all()],
+                note=text,
+            )
+        )
+    return DisclosurePacket(consent.person, rows, has_part2, withheld)

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from coresponse.accounts.access import View, access_for
+from coresponse.audit.services import audit_reads
 from coresponse.common.http import AuthenticatedHttpRequest
 from coresponse.encounters import selectors
 from coresponse.encounters.forms import (
@@ -73,8 +74,11 @@ def _saved(
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The landing page, showing what the user's roles need first."""
     access = access_for(request.user)
+    drafts = list(selectors.my_drafts(request.user)[:20]) if access.is_clinical else []
+    # The drafts name people: each row shown is a read (SECURITY.md 13).
+    audit_reads(actor=request.user, object_type="encounter", objects=drafts, detail={"home": True})
     context = {
-        "drafts": list(selectors.my_drafts(request.user)[:20]) if access.is_clinical else [],
+        "drafts": drafts,
         "awaiting_lock": selectors.encounters_awaiting_lock(request.user).count(),
     }
     return render(request, "encounters/home.html", context)
@@ -200,6 +204,9 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access_for(request.user).is_supervisor:
         raise PermissionDenied("Only supervisors review encounters.")
     encounters = list(selectors.encounters_awaiting_lock(request.user)[:200])
+    audit_reads(
+        actor=request.user, object_type="encounter", objects=encounters, detail={"review": True}
+    )
     return render(request, "encounters/review.html", {"encounters": encounters})
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from coresponse.accounts.access import View, access_for
 from coresponse.audit.models import AuditEvent
-from coresponse.audit.services import audit_record_many
+from coresponse.audit.services import audit_reads, audit_record_many
 from coresponse.common.http import AuthenticatedHttpRequest
 from coresponse.encounters.selectors import attach_contact_summaries, encounter_history
 from coresponse.people.forms import LookupForm, PersonForm, SafetyFlagForm
@@ -79,6 +79,8 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = person_get(request.user, pk)
     if person_view_of(request.user, person) != View.CLINICAL:
         raise PermissionDenied("Only clinical staff can edit a person.")
+    if request.method == "GET":
+        audit_reads(actor=request.user, object_type="person", objects=[person])
     form = PersonForm(request.POST or None, initial=PersonForm.initial_for(person))
     if request.method == "POST" and form.is_valid():
         try:

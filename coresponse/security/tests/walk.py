@@ -124,7 +124,9 @@ def walk(world: Any, persona: str) -> WalkResult:
     every_canary = forbidden_canaries("anonymous", world_places)
     result = WalkResult()
     for pattern in url_patterns():
-        route = routes[pattern.name]
+        route = routes.get(pattern.name)
+        if route is None:
+            continue  # reported by test_every_route_is_classified
         for variant, method, path, _ in iter_requests(pattern, route, ids):
             if persona == "outsider" and variant == "foreign_department":
                 continue  # Dover is the outsider's own department
