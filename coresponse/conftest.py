@@ -143,6 +143,25 @@ def world(db: None) -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _seeded_codes_after_flush(request: pytest.FixtureRequest) -> None:
+    """Re-seed the code lists a previous transactional test's flush removed.
+
+    A transactional test (browser, concurrency) truncates every table when it ends, seeded
+    code lists included; Django's serialized rollback cannot restore them once Playwright
+    has run in the thread, so the next transactional test seeds them again.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from coresponse.common.codes import seed_codes
+    from coresponse.common.models import Code
+
+    if not Code.objects.exists():
+        seed_codes(Code)
+
+
 CHROMIUM = os.environ.get("CORESPONSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
