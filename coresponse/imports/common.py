@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coresponse.imports.convert import Problem
+from coresponse.imports.reader import FileRefused
 
 # done, total (bytes for CSV, rows for XLSX), rows read so far
 Progress = Callable[[int, int, int], None]
@@ -81,3 +82,42 @@ def check_events(
             )
         previous_name, previous = name, value
     return problems
+
+
+class DateGuard:
+    """Refuses the file when the mapping reads none of its first dates: a date format wrong
+    for the whole file is a mapping error, not fifty bad rows."""
+
+    LIMIT = 50
+
+    def __init__(self, field: str, column: str, formats: list[str]) -> None:
+        self.field = field
+        self.column = column
+        self.formats = formats
+        self.read = 0
+        self.failed = 0
+        self.example = ""
+
+    def check(self, values: dict[str, object], problems: list[Problem]) -> None:
+        if self.read:
+            return
+        if values.get(self.field) is not None:
+            self.read += 1
+            return
+        for problem in problems:
+            if problem.field == self.field and problem.code == "bad_date":
+                self.failed += 1
+                self.example = self.example or problem.value
+        if self.failed >= self.LIMIT:
+            self.refuse()
+
+    def finish(self) -> None:
+        if not self.read and self.failed:
+            self.refuse()
+
+    def refuse(self) -> None:
+        raise FileRefused(
+            f"None of the first {self.failed} values of “{self.column}” is a date the mapping "
+            f"can read (for example “{self.example[:40]}”; formats: {', '.join(self.formats)}). "
+            "Add the file's date format to the mapping and import again."
+        )

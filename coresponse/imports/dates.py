@@ -217,6 +217,10 @@ def cell_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, datetime.datetime):
+        # Spreadsheets have no date-only cells: a date comes back at midnight, and a date
+        # column is often joined with a separate time column.
+        if value.time() == datetime.time.min:
+            return value.date().isoformat()
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.isoformat()

@@ -182,12 +182,35 @@ class CsvSource(RowSource):
         self.encoding = encoding
         self.binary: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by close()
         self.total = path.stat().st_size
-        self.text = io.TextIOWrapper(self.binary, encoding=encoding, errors="strict", newline="")
-        self.reader = csv.reader(self.text, delimiter=spec.delimiter, strict=False)
+        lines: Iterator[str]
+        if encoding.startswith("utf-16"):
+            # Two-byte line breaks: only a text wrapper splits UTF-16 into lines correctly.
+            lines = io.TextIOWrapper(self.binary, encoding=encoding, errors="strict", newline="")
+        else:
+            lines = self._decoded_lines()
+        self.reader = csv.reader(lines, delimiter=spec.delimiter, strict=False)
         self.number = 0
-        first = self._read_rows(MAX_HEADER_ROW)
-        self.header = find_header(spec, first)
+        try:
+            first = self._read_rows(MAX_HEADER_ROW)
+            self.header = find_header(spec, first)
+        except FileRefused:
+            self.close()
+            raise
         self.pending = [item for item in first if item[0] > self.header.row_number]
+
+    def _decoded_lines(self) -> Iterator[str]:
+        # Decoding line by line (rather than in 8 KB chunks) lets a decoding error name the
+        # row it is on.
+        encoding = self.encoding
+        for raw in self.binary:
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise FileRefused(
+                    _encoding_message(self.encoding, error, self.number + 1), row=self.number + 1
+                ) from None
+            if encoding == "utf-8-sig":
+                encoding = "utf-8"
 
     def _next(self) -> list[str] | None:
         try:
@@ -195,7 +218,9 @@ class CsvSource(RowSource):
         except StopIteration:
             return None
         except UnicodeDecodeError as error:
-            raise FileRefused(_encoding_message(self.encoding, error, self.number + 1)) from None
+            raise FileRefused(
+                _encoding_message(self.encoding, error, self.number + 1), row=self.number + 1
+            ) from None
         except csv.Error as error:
             raise FileRefused(
                 f"Row {self.number + 1} cannot be read as CSV ({error}). Check that the file is "
@@ -280,12 +305,16 @@ class XlsxSource(RowSource):
         self.iterator = sheet.iter_rows(values_only=True)
         self.number = 0
         first = []
-        while len(first) < MAX_HEADER_ROW:
-            row = self._next()
-            if row is None:
-                break
-            first.append((self.number, row))
-        self.header = find_header(spec, first)
+        try:
+            while len(first) < MAX_HEADER_ROW:
+                row = self._next()
+                if row is None:
+                    break
+                first.append((self.number, row))
+            self.header = find_header(spec, first)
+        except FileRefused:
+            self.close()
+            raise
         self.pending = [item for item in first if item[0] > self.header.row_number]
 
     def _next(self) -> list[str] | None:

@@ -203,6 +203,7 @@ def _process(run: ImportRun, path: Path, sink: IssueSink, progress: Progress) ->
                 run=run,
                 spec=spec,
                 source=source,
+                reopen=lambda: open_source(path, spec),
                 program=program,
                 actor=actor,
                 default_department=run.department,

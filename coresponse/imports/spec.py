@@ -43,10 +43,13 @@ ENCODINGS = {
 MAX_HEADER_ROW = 50
 
 
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
+
 def normalize_key(value: str) -> str:
-    """How source values and column names are compared: case, spacing and edge punctuation
-    do not matter ("Crisis Stab." == "crisis stab")."""
-    return " ".join(value.casefold().split()).strip(" .,:;-_")
+    """How source values and column names are compared: case, spacing, dash style and edge
+    punctuation do not matter ("Crisis Stab." == "crisis stab", "25–34" == "25-34")."""
+    return " ".join(value.casefold().translate(_DASHES).split()).strip(" .,:;-_")
 
 
 @dataclass

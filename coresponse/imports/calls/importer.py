@@ -21,7 +21,7 @@ from coresponse.imports.calls.writers import (
     Existing,
     writer_for,
 )
-from coresponse.imports.common import Counts, Progress, check_events
+from coresponse.imports.common import Counts, DateGuard, Progress, check_events
 from coresponse.imports.convert import CodeBook, Problem, RowConverter
 from coresponse.imports.dates import local_text_to_utc
 from coresponse.imports.issues import IssueSink
@@ -67,6 +67,9 @@ class CallImport:
         self.to_utc = local_text_to_utc(spec.zone)
         self.writer: CallWriter = writer_for(self.to_utc, spec.time_zone)
         self.counts = Counts()
+        self.date_guard = DateGuard(
+            "received_at", self.columns.get("received_at", ""), spec.date_formats
+        )
         self.batch: list[tuple[int, int, dict[str, Any]]] = []
         self.changes: list[ImportChange] = []
         now = timezone.now() + FUTURE_TOLERANCE
@@ -96,6 +99,7 @@ class CallImport:
                 found = self._row_checks(values)
                 if found:
                     problems = found
+            self.date_guard.check(values, problems)
             department_id = self._department_of(values, problems)
             if problems and self._report(number, problems):
                 counts.rows_rejected += 1
@@ -105,6 +109,7 @@ class CallImport:
             if len(self.batch) >= BATCH_ROWS:
                 self._flush()
                 self.progress(self.source.done(), self.source.total, counts.rows_in)
+        self.date_guard.finish()
         self._flush()
         self.progress(self.source.done(), self.source.total, counts.rows_in)
         return counts

@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 import hashlib
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ from coresponse.encounters.rules import encounter_errors
 
 # The encounter app's own write steps, so imported rows are saved exactly like form entries.
 from coresponse.encounters.services import _apply, _save_related, encounter_snapshot
-from coresponse.imports.common import Counts, Progress, check_events
+from coresponse.imports.common import Counts, DateGuard, Progress, check_events
 from coresponse.imports.convert import CodeBook, Problem, RowConverter
 from coresponse.imports.dates import local_text_to_utc
 from coresponse.imports.encounters.people import (
@@ -107,6 +108,7 @@ class EncounterImport:
         run: ImportRun,
         spec: MappingSpec,
         source: RowSource,
+        reopen: Callable[[], RowSource],
         program: Program,
         actor: User,
         default_department: Department | None,
@@ -116,6 +118,7 @@ class EncounterImport:
         self.run = run
         self.spec = spec
         self.source = source
+        self.reopen = reopen
         self.program = program
         self.actor = actor
         self.default_department = default_department
@@ -127,12 +130,32 @@ class EncounterImport:
         self.mapped = set(spec.columns) | set(spec.defaults)
         self.to_utc = local_text_to_utc(spec.zone)
         self.counts = Counts()
-        self.seen: dict[str, int] = {}
+        self.rows_of: dict[str, list[int]] = {}
         self.people_without_birth: dict[tuple[str, str], Person] = {}
         self.now = timezone.now()
+        self.date_guard = DateGuard(
+            "occurred_at", self.columns.get("occurred_at", ""), spec.date_formats
+        )
+
+    def _last_rows(self) -> dict[str, list[int]]:
+        """Every row key and the readable rows carrying it, found in a first pass, so that
+        when a key repeats only its last row is applied ("the later row wins")."""
+        rows_of: dict[str, list[int]] = {}
+        with self.reopen() as source:
+            for number, cells in source.rows():
+                if not "".join(cells).strip():
+                    continue
+                values, problems = self.converter.convert(cells)
+                if any(problem.is_error for problem in problems):
+                    continue
+                key = self._key_of(values)
+                if key:
+                    rows_of.setdefault(key, []).append(number)
+        return rows_of
 
     def process(self) -> Counts:
         counts = self.counts
+        self.rows_of = self._last_rows()
         for number, cells in self.source.rows():
             if not "".join(cells).strip():
                 counts.rows_blank += 1
@@ -141,6 +164,13 @@ class EncounterImport:
             self.converter.check_formulas(number, cells)
             values, problems = self.converter.convert(cells)
             problems.extend(check_events(values, EVENT_ORDER, self.columns))
+            self.date_guard.check(values, problems)
+            key = self._key_of(values)
+            later = self.rows_of.get(key, [number])[-1]
+            if later != number and not any(problem.is_error for problem in problems):
+                # Superseded by a later row with the same key: that row is the one applied.
+                counts.rows_imported += 1
+                continue
             try:
                 if any(problem.is_error for problem in problems):
                     raise RowRejected(problems)
@@ -154,6 +184,7 @@ class EncounterImport:
                 counts.rows_imported += 1
             if counts.rows_in % PROGRESS_EVERY == 0:
                 self.progress(self.source.done(), self.source.total, counts.rows_in)
+        self.date_guard.finish()
         self.progress(self.source.done(), self.source.total, counts.rows_in)
         return counts
 
@@ -193,21 +224,23 @@ class EncounterImport:
                 "not_served",
                 f"{department} is not served by {self.program}.",
             )
-        source_ref = self._source_ref(values, department, problems)
-        earlier_row = self.seen.get(source_ref)
-        if earlier_row is not None:
+        source_ref = self._key_of(values)
+        if not source_ref:
+            raise self._reject(problems, "source_ref", "missing", "The row key is empty.")
+        earlier_rows = [row for row in self.rows_of.get(source_ref, []) if row != number]
+        if earlier_rows:
+            shown = ", ".join(str(row) for row in earlier_rows[:10])
             problems.append(
                 Problem(
                     "source_ref",
                     self._column("source_ref"),
                     "duplicate_id",
-                    f"Row key {source_ref.removeprefix('key:')} is also on row {earlier_row} of "
+                    f"Row key {source_ref.removeprefix('key:')} is also on row(s) {shown} of "
                     "this file: the later row's values were kept.",
                     source_ref.removeprefix("key:")[:200],
                     is_error=False,
                 )
             )
-        self.seen[source_ref] = number
         existing = (
             Encounter.objects.select_related("person", "program", "department")
             .filter(program=self.program, source_ref=source_ref)
@@ -238,14 +271,14 @@ class EncounterImport:
         else:
             self._update(number, existing, data, person)
 
-    def _source_ref(
-        self, values: dict[str, Any], department: Department, problems: list[Problem]
-    ) -> str:
+    def _key_of(self, values: dict[str, Any]) -> str:
+        """The row's natural key: its key column, or a digest of what it describes."""
         if "source_ref" in self.spec.columns:
             key = values.get("source_ref")
-            if not key:
-                raise self._reject(problems, "source_ref", "missing", "The row key is empty.")
-            return f"key:{key}"
+            return f"key:{key}" if key else ""
+        department = values.get("department") or self.default_department
+        if department is None:
+            return ""
         # Without a key column the row is known by what it describes; editing one of these
         # cells in the spreadsheet makes it a new row on the next import.
         parts = [

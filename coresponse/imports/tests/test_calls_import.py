@@ -6,15 +6,22 @@ import datetime
 
 import pytest
 
+from coresponse.audit.models import AuditEvent
 from coresponse.dispatch.models import DispatchCall
+from coresponse.encounters.tests.factories import EncounterFactory
 from coresponse.imports.models import ImportRun
+from coresponse.imports.rollback import RollbackRefused
+from coresponse.imports.services import import_run_roll_back
 from coresponse.imports.tests.helpers import (
     SAMPLES,
     issues_of,
     run_import,
     sample_mapping,
     save_profile,
+    write,
 )
+from coresponse.people.models import PersonIdentifier
+from coresponse.people.tests.factories import person_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +61,199 @@ def test_cad_export_with_preamble_and_defects_round_trips(world):
     )
     assert calls["21-000103"].disposition == "INVOLUNTARY HOLD (SECTION 12)"
     assert {n for n, c in calls.items() if c.is_mental_health} == {"21-000102", "21-000103"}
+
+
+HEADER = "Incident #,Received,Call Type,Final Type,Disposition,Location,MH\n"
+SPEC = {
+    "date_formats": ["%m/%d/%Y %H:%M"],
+    "columns": {
+        "incident_number": "Incident #",
+        "received_at": "Received",
+        "initial_call_type": "Call Type",
+        "final_call_type": "Final Type",
+        "disposition": "Disposition",
+        "address": "Location",
+        "is_flagged_mental_health": "MH",
+    },
+}
+
+
+def _export(tmp_path, name: str, rows: list[tuple[str, str, str]]):  # type: ignore[no-untyped-def]
+    """A CAD export of (incident, call type, disposition) rows, one a day from 1 March."""
+    lines = [
+        f"{incident},03/{day:02d}/2021 10:00,{call_type},{call_type},{disposition},"
+        f"{day} MAIN ST,N\n"
+        for day, (incident, call_type, disposition) in enumerate(rows, start=1)
+    ]
+    return write(tmp_path, name, HEADER + "".join(lines))
+
+
+def test_the_same_export_twice_duplicates_nothing(world, tmp_path):
+    profile = save_profile(world.administrator, SPEC, department=world.ashford)
+    path = _export(
+        tmp_path, "march.csv", [("21-1", "ALARM", "ADVISED"), ("21-2", "DISTURBANCE", "")]
+    )
+    run_import(world.administrator, profile, path)
+    again = run_import(world.administrator, profile, path)
+    assert (again.rows_in, again.rows_imported, again.rows_rejected) == (2, 2, 0)
+    assert (again.records_created, again.records_updated, again.records_unchanged) == (0, 0, 2)
+    assert DispatchCall.objects.count() == 2
+    assert not again.changes.exists()
+
+
+def test_an_overlapping_later_export_updates_and_adds(world, tmp_path):
+    profile = save_profile(world.administrator, SPEC, department=world.ashford)
+    first = run_import(
+        world.administrator,
+        profile,
+        _export(tmp_path, "a.csv", [("21-1", "ALARM", ""), ("21-2", "DISTURBANCE", "")]),
+    )
+    later = run_import(
+        world.administrator,
+        profile,
+        _export(
+            tmp_path,
+            "b.csv",
+            [
+                ("21-1", "ALARM", ""),
+                ("21-2", "DISTURBANCE", "TRANSPORTED"),
+                ("21-3", "LARCENY", ""),
+            ],
+        ),
+    )
+    assert (later.records_created, later.records_updated, later.records_unchanged) == (1, 1, 1)
+    updated = DispatchCall.objects.get(incident_number="21-2")
+    assert (updated.disposition, updated.import_run_id, updated.last_import_run_id) == (
+        "TRANSPORTED",
+        first.pk,
+        later.pk,
+    )
+    change = later.changes.get()
+    assert change.previous == {
+        "disposition": "",
+        "last_import_run_id": first.pk,
+        "source_row": 3,
+    }
+
+
+def test_roll_back_undoes_a_run_and_refuses_while_a_later_run_depends_on_it(world, tmp_path):
+    profile = save_profile(world.administrator, SPEC, department=world.ashford)
+    first = run_import(
+        world.administrator,
+        profile,
+        _export(tmp_path, "a.csv", [("21-1", "ALARM", ""), ("21-2", "DISTURBANCE", "")]),
+    )
+    later = run_import(
+        world.administrator,
+        profile,
+        _export(
+            tmp_path, "b.csv", [("21-2", "DISTURBANCE", "TRANSPORTED"), ("21-3", "LARCENY", "")]
+        ),
+    )
+    with pytest.raises(RollbackRefused) as refused:
+        import_run_roll_back(actor=world.administrator, run=first)
+    assert refused.value.message == (
+        f"Import run {later.pk} changed records this run imported: roll back run {later.pk} first."
+    )
+    assert import_run_roll_back(actor=world.administrator, run=later) == {
+        "deleted": 1,
+        "restored": 1,
+    }
+    assert sorted(DispatchCall.objects.values_list("incident_number", "disposition")) == [
+        ("21-1", ""),
+        ("21-2", ""),
+    ]
+    assert DispatchCall.objects.get(incident_number="21-2").last_import_run_id == first.pk
+    assert import_run_roll_back(actor=world.administrator, run=first) == {
+        "deleted": 2,
+        "restored": 0,
+    }
+    assert DispatchCall.objects.count() == 0
+    event = AuditEvent.objects.filter(object_type="import_run", object_id=str(first.pk)).last()
+    assert (event.action, event.actor_id, event.detail) == (
+        AuditEvent.Action.DELETE,
+        world.administrator.pk,
+        {"rolled_back": True, "deleted": 2, "restored": 0},
+    )
+    with pytest.raises(RollbackRefused) as again:
+        import_run_roll_back(actor=world.administrator, run=first)
+    assert again.value.message == (
+        "Only a completed import can be rolled back; this run is rolled back."
+    )
+
+
+def test_a_dry_run_reports_everything_and_changes_nothing(world):
+    profile = save_profile(
+        world.administrator, sample_mapping("ashford_cad_mapping.json"), department=world.ashford
+    )
+    run = run_import(world.administrator, profile, SAMPLES / "ashford_cad_calls.csv", dry_run=True)
+    assert (run.status, run.is_dry_run) == (ImportRun.Status.COMPLETED, True)
+    assert (run.rows_in, run.rows_imported, run.rows_rejected, run.records_created) == (10, 7, 3, 6)
+    assert run.issues.count() == 6
+    assert DispatchCall.objects.count() == 0
+    assert not run.can_roll_back
+
+
+def test_a_strict_run_with_rejected_rows_imports_nothing_but_keeps_its_report(world):
+    profile = save_profile(
+        world.administrator, sample_mapping("ashford_cad_mapping.json"), department=world.ashford
+    )
+    run = run_import(world.administrator, profile, SAMPLES / "ashford_cad_calls.csv", strict=True)
+    assert run.status == ImportRun.Status.REFUSED
+    assert run.message == (
+        "3 row(s) were rejected and this run is strict, so nothing was imported. Correct the "
+        "rows or the mapping and import again."
+    )
+    assert run.issues.filter(severity="error").count() == 3
+    assert DispatchCall.objects.count() == 0
+
+
+def test_every_run_is_audited_with_its_counts(world):
+    profile = save_profile(
+        world.administrator, sample_mapping("ashford_cad_mapping.json"), department=world.ashford
+    )
+    run = run_import(world.administrator, profile, SAMPLES / "ashford_cad_calls.csv")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT, object_id=str(run.pk))
+    assert (event.actor_id, event.object_type, event.outcome) == (
+        world.administrator.pk,
+        "import_run",
+        AuditEvent.Outcome.SUCCESS,
+    )
+    assert event.detail == {
+        "kind": "calls",
+        "file_sha256": run.file_sha256,
+        "dry_run": False,
+        "status": "completed",
+        "rows_in": 10,
+        "imported": 7,
+        "rejected": 3,
+        "created": 6,
+        "updated": 0,
+    }
+
+
+def test_calls_are_linked_to_encounters_by_incident_number(world):
+    person = person_in(world.ashford)
+    encounter = EncounterFactory(
+        department=world.ashford,
+        program=world.ashford_program,
+        person=person,
+        cad_incident_number="21-000102",
+    )
+    profile = save_profile(
+        world.administrator, sample_mapping("ashford_cad_mapping.json"), department=world.ashford
+    )
+    run_import(world.administrator, profile, SAMPLES / "ashford_cad_calls.csv")
+    call = DispatchCall.objects.get(incident_number="21-000102")
+    assert (call.encounter_id, call.person_id) == (encounter.pk, person.pk)
+    assert DispatchCall.objects.filter(encounter__isnull=False).count() == 1
+
+
+def test_calls_are_linked_to_people_by_records_number(world, tmp_path):
+    person = person_in(world.ashford)
+    PersonIdentifier.objects.create(person=person, kind="police_records", value="P-77")
+    spec = {**SPEC, "columns": {**SPEC["columns"], "subject_ref": "Person"}}
+    profile = save_profile(world.administrator, spec, department=world.ashford)
+    content = HEADER.strip() + ",Person\n21-1,03/01/2021 10:00,ALARM,ALARM,,1 MAIN ST,N,P-77\n"
+    run_import(world.administrator, profile, write(tmp_path, "calls.csv", content))
+    assert DispatchCall.objects.get().person_id == person.pk
