@@ -24,6 +24,7 @@ from coresponse.encounters.rules import encounter_errors
 from coresponse.people.models import Person
 from coresponse.people.services import person_create, person_link_department
 from coresponse.programs.models import ProgramDepartment
+from coresponse.reporting import rollups
 
 
 class EncounterConflict(ValidationError):
@@ -130,6 +131,7 @@ def encounter_create(
             _apply(encounter, data, person)
             encounter.save()
             _save_related(encounter, data)
+            rollups.encounter_changed(encounter)
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.SUBMIT if submit else AuditEvent.Action.CREATE,
@@ -240,6 +242,7 @@ def encounter_update(
     current.version += 1
     current.save()
     _save_related(current, data)
+    rollups.encounter_changed(current)
     if is_amendment:
         action = AuditEvent.Action.AMEND
     elif submit and encounter.status == Encounter.Status.DRAFT:
@@ -273,6 +276,7 @@ def encounter_lock(*, actor: User, encounters: list[Encounter]) -> int:
         encounter.locked_by = actor
         encounter.version += 1
         encounter.save(update_fields=["status", "locked_at", "locked_by", "version", "updated_at"])
+        rollups.encounter_changed(encounter)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.LOCK,

@@ -1,0 +1,364 @@
+"""Base figures of a selection, read from the rollups when they answer exactly, else from facts.
+
+Every measure is a function of one period's `Figures`. The rollups answer a selection that is
+exactly one department, one program or one organization over whole months; any other
+selection (several departments, a program cut to some towns, periods that start mid-month)
+is counted from the facts. Both paths give the same numbers (tests check it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import NamedTuple
+
+from django.db import connection
+
+from coresponse.programs.models import Department, ProgramDepartment
+from coresponse.reporting.facts import day_number, month_number
+from coresponse.reporting.models import (
+    COUNT_FIELDS,
+    DistinctCell,
+    EncounterFact,
+    EncounterFactProblem,
+    MeasureCell,
+    Scope,
+)
+from coresponse.reporting.measures.periods import Period
+from coresponse.reporting.measures.types import Selection
+from coresponse.reporting.rollups import NO_PREVIOUS, REPEAT_WINDOWS, _sum_columns, chain_members
+
+LOOKBACK_DAYS = max(REPEAT_WINDOWS)
+
+
+@dataclass
+class Counts:
+    """Summable counts of encounters (see COUNT_FIELDS and reporting.facts for each rule)."""
+
+    encounters: int = 0
+    identified: int = 0
+    criminal: int = 0
+    diverted: int = 0
+    eligible: int = 0
+    eligible_diverted: int = 0
+    arrested: int = 0
+    ed_indicated: int = 0
+    ed_diverted: int = 0
+    holds: int = 0
+    force: int = 0
+    resolved: int = 0
+    officer_minutes: int = 0
+    officer_timed: int = 0
+    clinician_minutes: int = 0
+    clinician_timed: int = 0
+
+    def add(self, values: Sequence[int]) -> None:
+        for name, value in zip(COUNT_FIELDS, values, strict=True):
+            setattr(self, name, getattr(self, name) + int(value or 0))
+
+    def as_tuple(self) -> tuple[int, ...]:
+        return tuple(getattr(self, item.name) for item in fields(self))
+
+
+@dataclass
+class People:
+    """Distinct identified people with at least one encounter of each chain in the period."""
+
+    people: int = 0
+    criminal: int = 0
+    diverted: int = 0
+    repeat_30: int = 0
+    repeat_90: int = 0
+    repeat_365: int = 0
+
+
+@dataclass
+class Figures:
+    """Everything the measures of one selection and period are computed from."""
+
+    selection: Selection
+    counts: Counts = field(default_factory=Counts)
+    people: People = field(default_factory=People)
+    # (program id, month number) → [arrest diversions, ED diversions], for cost avoided.
+    diversions: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+
+class RollupScope(NamedTuple):
+    scope: str
+    scope_id: int
+
+
+def rollup_scope(selection: Selection) -> RollupScope | None:
+    """The one department, program or organization the selection is exactly, if any."""
+    departments = selection.department_ids
+    if not departments:
+        return None
+    if selection.program_ids:
+        if len(selection.program_ids) != 1:
+            return None
+        (program_id,) = selection.program_ids
+        served = set(
+            ProgramDepartment.objects.filter(program_id=program_id).values_list(
+                "department_id", flat=True
+            )
+        )
+        return RollupScope(Scope.PROGRAM, program_id) if served == departments else None
+    if len(departments) == 1:
+        return RollupScope(Scope.DEPARTMENT, next(iter(departments)))
+    organizations = set(
+        Department.objects.filter(id__in=departments).values_list("organization_id", flat=True)
+    )
+    if len(organizations) != 1:
+        return None
+    (organization_id,) = organizations
+    every = set(
+        Department.objects.filter(organization_id=organization_id).values_list("id", flat=True)
+    )
+    return RollupScope(Scope.ORGANIZATION, organization_id) if every == departments else None
+
+
+def _in(values: Sequence[int] | frozenset[int]) -> tuple[str, list[int]]:
+    items = sorted(values)
+    return ", ".join(["%s"] * len(items)), items
+
+
+def _fact_filter(selection: Selection, first_day: int, end_day: int) -> tuple[str, list[int]]:
+    marks, params = _in(selection.department_ids)
+    where = f"f.department_id IN ({marks}) AND f.day >= %s AND f.day < %s"
+    params = [*params, first_day, end_day]
+    if selection.program_ids:
+        program_marks, programs = _in(selection.program_ids)
+        where += f" AND f.program_id IN ({program_marks})"
+        params += programs
+    return where, params
+
+
+def _query(sql: str, params: Sequence[object]) -> list[tuple]:  # type: ignore[type-arg]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _period_index(periods: Sequence[Period], key: int, *, by_month: bool) -> int | None:
+    for index, period in enumerate(periods):
+        if by_month:
+            if month_number(period.start) <= key < month_number(period.end):
+                return index
+        elif day_number(period.start) <= key < day_number(period.end):
+            return index
+    return None
+
+
+def _counts_from_cells(
+    scope: RollupScope | None,
+    selection: Selection,
+    periods: Sequence[Period],
+    result: list[Figures],
+) -> None:
+    first, end = month_number(periods[0].start), month_number(periods[-1].end)
+    table = MeasureCell._meta.db_table
+    sums = ", ".join(f"SUM({name})" for name in COUNT_FIELDS)
+    if scope is not None:
+        where, params = "scope = %s AND scope_id = %s", [scope.scope, scope.scope_id]
+    else:
+        marks, params = _in(selection.department_ids)  # type: ignore[assignment]
+        where = f"scope = 'd' AND scope_id IN ({marks})"
+    rows = _query(
+        f"SELECT month, {sums} FROM {table} WHERE {where} "  # noqa: S608 - fixed names
+        "AND dimension = 'all' AND month >= %s AND month < %s GROUP BY month",
+        [*params, first, end],
+    )
+    for month, *values in rows:
+        index = _period_index(periods, month, by_month=True)
+        if index is not None:
+            result[index].counts.add(values)
+    if scope is not None and scope.scope == Scope.PROGRAM:
+        diversion_rows = [(scope.scope_id, month, v[3], v[8]) for month, *v in rows]
+    else:
+        diversion_rows = _query(
+            f"SELECT CAST(value AS INTEGER), month, SUM(diverted), SUM(ed_diverted) "  # noqa: S608
+            f"FROM {table} WHERE {where} AND dimension = 'program' "
+            "AND month >= %s AND month < %s GROUP BY value, month",
+            [*params, first, end],
+        )
+    for program_id, month, arrests, eds in diversion_rows:
+        index = _period_index(periods, month, by_month=True)
+        if index is not None:
+            result[index].diversions[(int(program_id), month)] = [int(arrests), int(eds)]
+
+
+def _counts_from_facts(
+    selection: Selection, periods: Sequence[Period], result: list[Figures]
+) -> None:
+    where, params = _fact_filter(
+        selection, day_number(periods[0].start), day_number(periods[-1].end)
+    )
+    rows = _query(
+        f"SELECT f.day, f.month, f.program_id, {_sum_columns('f')} "  # noqa: S608
+        f"FROM {EncounterFact._meta.db_table} f WHERE {where} "
+        "GROUP BY f.day, f.month, f.program_id",
+        params,
+    )
+    for day, month, program_id, *values in rows:
+        index = _period_index(periods, day, by_month=False)
+        if index is None:
+            continue
+        result[index].counts.add(values)
+        pair = result[index].diversions.setdefault((program_id, month), [0, 0])
+        pair[0] += int(values[3])
+        pair[1] += int(values[8])
+
+
+_CHAIN_FIELDS = {
+    "person": "people",
+    "criminal": "criminal",
+    "diverted": "diverted",
+    **{f"repeat_{days}": f"repeat_{days}" for days in REPEAT_WINDOWS},
+}
+
+
+def _people_from_cells(
+    scope: RollupScope, periods: Sequence[Period], result: list[Figures]
+) -> None:
+    first, end = month_number(periods[0].start), month_number(periods[-1].end)
+    rows = _query(
+        f"SELECT chain, month, previous_month, encounters FROM {DistinctCell._meta.db_table} "  # noqa: S608
+        "WHERE scope = %s AND scope_id = %s AND month >= %s AND month < %s "
+        "AND previous_month < month",
+        [scope.scope, scope.scope_id, first, end],
+    )
+    bounds = [(month_number(period.start), month_number(period.end)) for period in periods]
+    for chain, month, previous_month, encounters in rows:
+        for index, (low, high) in enumerate(bounds):
+            # A person counts once per period: at their first chain encounter in it.
+            if low <= month < high and previous_month < low:
+                people = result[index].people
+                name = _CHAIN_FIELDS[chain]
+                setattr(people, name, getattr(people, name) + encounters)
+                break
+
+
+class _Point(NamedTuple):
+    encounter_id: int
+    person_id: int
+    day: int
+    month: int
+    is_criminal: bool
+    is_diverted: bool
+
+
+def _people_from_facts(
+    selection: Selection, periods: Sequence[Period], result: list[Figures]
+) -> None:
+    first, end = day_number(periods[0].start), day_number(periods[-1].end)
+    # Earlier encounters matter only as the previous contact of a repeat (≤ 365 days).
+    where, params = _fact_filter(selection, first - LOOKBACK_DAYS, end)
+    rows = _query(
+        "SELECT f.encounter_id, f.person_id, f.day, f.month, f.is_criminal, f.is_diverted "  # noqa: S608
+        f"FROM {EncounterFact._meta.db_table} f WHERE {where} AND f.person_id IS NOT NULL "
+        "ORDER BY f.person_id, f.day, f.encounter_id",
+        params,
+    )
+    by_person: dict[int, list[_Point]] = defaultdict(list)
+    for row in rows:
+        by_person[row[1]].append(_Point(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5])))
+    for points in by_person.values():
+        for chain, members in chain_members(points).items():  # type: ignore[arg-type]
+            seen = {_period_index(periods, point.day, by_month=False) for point in members}
+            for index in seen - {None}:
+                people = result[index].people  # type: ignore[index]
+                name = _CHAIN_FIELDS[chain]
+                setattr(people, name, getattr(people, name) + 1)
+
+
+def figures_by_period(selection: Selection, periods: Sequence[Period]) -> list[Figures]:
+    """The base figures of each of `periods` (consecutive, within one selection)."""
+    result = [Figures(selection=selection.with_period(p.start, p.end)) for p in periods]
+    if not periods or not selection.department_ids:
+        return result
+    scope = rollup_scope(selection)
+    whole_months = all(period.is_whole_months for period in periods)
+    if whole_months and (scope is not None or not selection.program_ids):
+        _counts_from_cells(scope, selection, periods, result)
+    else:
+        _counts_from_facts(selection, periods, result)
+    if whole_months and scope is not None:
+        _people_from_cells(scope, periods, result)
+    else:
+        _people_from_facts(selection, periods, result)
+    return result
+
+
+def figures_of(selection: Selection) -> Figures:
+    """The base figures of the selection's whole period."""
+    return figures_by_period(selection, [Period(selection.start, selection.end)])[0]
+
+
+BREAKDOWN_DIMENSIONS = ("program", "department", "age_band", "sex", "race", "ethnicity", "problem")
+
+
+def breakdown_counts(selection: Selection, dimension: str) -> dict[str, Counts]:
+    """Counts of the selection's whole period by one dimension's values.
+
+    Problems are multi-valued: an encounter counts once under each of its problems, so those
+    rows do not add up to the total.
+    """
+    if dimension not in BREAKDOWN_DIMENSIONS:
+        raise ValueError(f"Unknown breakdown: {dimension}")
+    result: dict[str, Counts] = defaultdict(Counts)
+    if not selection.department_ids:
+        return {}
+    scope = rollup_scope(selection)
+    period = Period(selection.start, selection.end)
+    sums = ", ".join(f"SUM({name})" for name in COUNT_FIELDS)
+    months = [month_number(selection.start), month_number(selection.end)]
+    rows: list[tuple] = []  # type: ignore[type-arg]
+    if (
+        period.is_whole_months
+        and scope is not None
+        and (scope.scope, dimension)
+        not in (
+            (Scope.PROGRAM, "program"),
+            (Scope.DEPARTMENT, "department"),
+        )
+    ):
+        rows = _query(
+            f"SELECT value, {sums} FROM {MeasureCell._meta.db_table} "  # noqa: S608
+            "WHERE scope = %s AND scope_id = %s AND dimension = %s "
+            "AND month >= %s AND month < %s GROUP BY value",
+            [scope.scope, scope.scope_id, dimension, *months],
+        )
+    elif period.is_whole_months and not selection.program_ids:
+        marks, params = _in(selection.department_ids)
+        value, cell_dimension = (
+            ("CAST(scope_id AS TEXT)", "all") if dimension == "department" else ("value", dimension)
+        )
+        rows = _query(
+            f"SELECT {value}, {sums} FROM {MeasureCell._meta.db_table} "  # noqa: S608
+            f"WHERE scope = 'd' AND scope_id IN ({marks}) AND dimension = %s "
+            f"AND month >= %s AND month < %s GROUP BY {value}",
+            [*params, cell_dimension, *months],
+        )
+    else:
+        where, params = _fact_filter(
+            selection, day_number(selection.start), day_number(selection.end)
+        )
+        column = {
+            "program": "CAST(f.program_id AS TEXT)",
+            "department": "CAST(f.department_id AS TEXT)",
+            "problem": "p.problem",
+        }.get(dimension, f"f.{dimension}")
+        join = (
+            f" JOIN {EncounterFactProblem._meta.db_table} p ON p.encounter_id = f.encounter_id"
+            if dimension == "problem"
+            else ""
+        )
+        rows = _query(
+            f"SELECT {column}, {_sum_columns('f')} FROM {EncounterFact._meta.db_table} f"  # noqa: S608
+            f"{join} WHERE {where} GROUP BY {column}",
+            params,
+        )
+    for value, *values in rows:
+        result[str(value)].add(values)
+    return dict(result)
