@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from coresponse.encounters.models import Encounter
@@ -78,7 +79,9 @@ def _minutes(arrived: datetime.datetime | None, cleared: datetime.datetime | Non
     return int((cleared - arrived).total_seconds() // 60)
 
 
-def _fact(row: tuple, zone: ZoneInfo, problems: list[str], is_resolved: bool) -> EncounterFact:  # type: ignore[type-arg]
+def _fact(
+    row: tuple[Any, ...], zone: ZoneInfo, problems: list[str], is_resolved: bool
+) -> EncounterFact:
     (
         encounter_id,
         organization_id,
@@ -133,7 +136,7 @@ def _fact(row: tuple, zone: ZoneInfo, problems: list[str], is_resolved: bool) ->
 
 
 def _facts_of_rows(
-    rows: list[tuple],  # type: ignore[type-arg]
+    rows: list[tuple[Any, ...]],
     zones: dict[int, ZoneInfo],
 ) -> list[EncounterFact]:
     if not rows:

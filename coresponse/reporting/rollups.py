@@ -146,7 +146,7 @@ def _upsert_sql(model: type[Any], key_fields: Sequence[str], value_fields: Seque
     columns = [*key_fields, *value_fields]
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in value_fields)
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names come from models
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT ({', '.join(key_fields)}) DO UPDATE SET {updates}"
     )
@@ -155,7 +155,7 @@ def _upsert_sql(model: type[Any], key_fields: Sequence[str], value_fields: Seque
 def _delete_empty_sql(model: type[Any], key_fields: Sequence[str]) -> str:
     table = model._meta.db_table
     condition = " AND ".join(f"{name} = %s" for name in key_fields)
-    return f"DELETE FROM {table} WHERE encounters = 0 AND {condition}"  # noqa: S608
+    return f"DELETE FROM {table} WHERE encounters = 0 AND {condition}"  # noqa: S608  # nosec B608 - fixed names, values as parameters
 
 
 _CELL_KEY = ("scope", "scope_id", "month", "dimension", "value")
@@ -166,13 +166,14 @@ def _apply_cells(cells: dict[CellKey, list[int]]) -> None:
     changed = sorted((key, vector) for key, vector in cells.items() if any(vector))
     if not changed:
         return
+    rows: list[list[Any]] = [[*key, *vector] for key, vector in changed]
     with connection.cursor() as cursor:
         # Sorted keys: concurrent writers take row locks in the same order (no deadlock).
         cursor.executemany(
             _upsert_sql(MeasureCell, _CELL_KEY, COUNT_FIELDS),
-            [[*key, *vector] for key, vector in changed],
+            rows,
         )
-        emptied = [list(key) for key, vector in changed if vector[0] < 0]
+        emptied: list[list[Any]] = [list(key) for key, vector in changed if vector[0] < 0]
         if emptied:
             cursor.executemany(_delete_empty_sql(MeasureCell, _CELL_KEY), emptied)
 
@@ -181,12 +182,13 @@ def _apply_chains(chains: Counter[ChainKey]) -> None:
     changed = sorted((key, amount) for key, amount in chains.items() if amount)
     if not changed:
         return
+    rows: list[list[Any]] = [[*key, amount] for key, amount in changed]
     with connection.cursor() as cursor:
         cursor.executemany(
             _upsert_sql(DistinctCell, _CHAIN_KEY, ("encounters",)),
-            [[*key, amount] for key, amount in changed],
+            rows,
         )
-        emptied = [list(key) for key, amount in changed if amount < 0]
+        emptied: list[list[Any]] = [list(key) for key, amount in changed if amount < 0]
         if emptied:
             cursor.executemany(_delete_empty_sql(DistinctCell, _CHAIN_KEY), emptied)
 
@@ -309,11 +311,11 @@ def _cells_sql(scope: str, dimension: str, where: str) -> str:
     if dimension == "problem":
         join = f" JOIN {EncounterFactProblem._meta.db_table} p ON p.encounter_id = f.encounter_id"
     return (
-        f"INSERT INTO {MeasureCell._meta.db_table} "  # noqa: S608 - fixed names only
+        f"INSERT INTO {MeasureCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         f"(scope, scope_id, month, dimension, value, {', '.join(COUNT_FIELDS)}) "
         f"SELECT '{scope}', f.{scope_column}, f.month, '{dimension}', {value}, "
         f"{_sum_columns('f')} FROM {EncounterFact._meta.db_table} f{join} {where} "
-        f"GROUP BY f.{scope_column}, f.month, {value}"
+        f"GROUP BY f.{scope_column}, f.month{'' if dimension == 'all' else ', ' + value}"
     )
 
 
@@ -330,7 +332,7 @@ def _chain_base_sql(scope: str, where: str) -> str:
     window = f"PARTITION BY f.{scope_column}, f.person_id ORDER BY f.day, f.encounter_id"
     person_filter = "f.person_id IS NOT NULL" + (f" AND {where[6:]}" if where else "")
     return (
-        "CREATE TEMPORARY TABLE reporting_chain_base AS "  # noqa: S608 - fixed names only
+        "CREATE TEMPORARY TABLE reporting_chain_base AS "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         f"SELECT f.{scope_column} AS scope_id, f.person_id, f.day, f.month, f.encounter_id, "
         "CASE WHEN f.is_criminal THEN 1 ELSE 0 END AS is_criminal, "
         "CASE WHEN f.is_diverted THEN 1 ELSE 0 END AS is_diverted, "
@@ -341,7 +343,7 @@ def _chain_base_sql(scope: str, where: str) -> str:
 
 def _chain_sql(scope: str, chain: str) -> str:
     return (
-        f"INSERT INTO {DistinctCell._meta.db_table} "  # noqa: S608 - fixed names only
+        f"INSERT INTO {DistinctCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         "(scope, scope_id, chain, month, previous_month, encounters) "
         f"SELECT '{scope}', scope_id, '{chain}', month, previous_month, COUNT(*) FROM ("
         "SELECT scope_id, month, COALESCE(LAG(month) OVER "
@@ -359,13 +361,17 @@ def _delete_rollups(organization_id: int | None) -> None:
     from coresponse.programs.models import Department, Program
 
     scopes = {
-        Scope.DEPARTMENT: Department.objects.filter(organization_id=organization_id),
-        Scope.PROGRAM: Program.objects.filter(organization_id=organization_id),
+        Scope.DEPARTMENT: list(
+            Department.objects.filter(organization_id=organization_id).values_list("pk", flat=True)
+        ),
+        Scope.PROGRAM: list(
+            Program.objects.filter(organization_id=organization_id).values_list("pk", flat=True)
+        ),
     }
     for model in (MeasureCell, DistinctCell):
         model.objects.filter(scope=Scope.ORGANIZATION, scope_id=organization_id).delete()
-        for scope, owners in scopes.items():
-            model.objects.filter(scope=scope, scope_id__in=owners.values("id")).delete()
+        for scope, owner_ids in scopes.items():
+            model.objects.filter(scope=scope, scope_id__in=owner_ids).delete()
     facts = EncounterFact.objects.filter(organization_id=organization_id)
     EncounterFactProblem.objects.filter(encounter_id__in=facts.values("encounter_id")).delete()
     facts.delete()

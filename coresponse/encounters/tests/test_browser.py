@@ -9,7 +9,12 @@ from coresponse.common.testing import browser_log_in
 from coresponse.demo.generator import DEMO_PASSWORD, build_demo
 from coresponse.encounters.models import Encounter
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: reload the seeded code lists that an earlier transactional test
+# flushed (pytest-django restores them before the test).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 ARTIFACTS = os.environ.get("CORESPONSE_ARTIFACTS", "")
 
 

@@ -269,7 +269,8 @@ def test_another_clinician_of_the_program_cannot_edit_someone_elses_encounter(wo
         )
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: reload the seeded code lists a live-server test flushed before this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_parallel_identical_posts_create_exactly_one_encounter(world):
     if connection.vendor == "sqlite":
         pytest.skip("the in-memory SQLite test database has one connection; runs on PostgreSQL")

@@ -67,7 +67,7 @@ def _costs_of(program_ids: Iterable[int]) -> dict[tuple[int, str], list[ProgramU
 
 
 def value_diversions(diversions: dict[tuple[int, int], list[int]]) -> CostAvoided:
-    """Value each program's monthly diversions at the unit cost in force on the month's first day."""
+    """Value each program's monthly diversions at the unit cost in force on its first day."""
     costs = _costs_of(program_id for program_id, _ in diversions)
     totals = {
         ProgramUnitCost.Kind.ARREST_DIVERSION: Decimal(0),

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 
 from coresponse.programs.models import Department, ProgramDepartment
 from coresponse.reporting.facts import day_number, month_number
+from coresponse.reporting.measures.periods import Period
+from coresponse.reporting.measures.types import Selection
 from coresponse.reporting.models import (
     COUNT_FIELDS,
     DistinctCell,
@@ -25,9 +27,7 @@ from coresponse.reporting.models import (
     MeasureCell,
     Scope,
 )
-from coresponse.reporting.measures.periods import Period
-from coresponse.reporting.measures.types import Selection
-from coresponse.reporting.rollups import NO_PREVIOUS, REPEAT_WINDOWS, _sum_columns, chain_members
+from coresponse.reporting.rollups import REPEAT_WINDOWS, _sum_columns, chain_members
 
 LOOKBACK_DAYS = max(REPEAT_WINDOWS)
 
@@ -134,7 +134,7 @@ def _fact_filter(selection: Selection, first_day: int, end_day: int) -> tuple[st
     return where, params
 
 
-def _query(sql: str, params: Sequence[object]) -> list[tuple]:  # type: ignore[type-arg]
+def _query(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -165,7 +165,7 @@ def _counts_from_cells(
         marks, params = _in(selection.department_ids)  # type: ignore[assignment]
         where = f"scope = 'd' AND scope_id IN ({marks})"
     rows = _query(
-        f"SELECT month, {sums} FROM {table} WHERE {where} "  # noqa: S608 - fixed names
+        f"SELECT month, {sums} FROM {table} WHERE {where} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         "AND dimension = 'all' AND month >= %s AND month < %s GROUP BY month",
         [*params, first, end],
     )
@@ -177,7 +177,7 @@ def _counts_from_cells(
         diversion_rows = [(scope.scope_id, month, v[3], v[8]) for month, *v in rows]
     else:
         diversion_rows = _query(
-            f"SELECT CAST(value AS INTEGER), month, SUM(diverted), SUM(ed_diverted) "  # noqa: S608
+            f"SELECT CAST(value AS INTEGER), month, SUM(diverted), SUM(ed_diverted) "  # noqa: S608  # nosec B608 - fixed names, values as parameters
             f"FROM {table} WHERE {where} AND dimension = 'program' "
             "AND month >= %s AND month < %s GROUP BY value, month",
             [*params, first, end],
@@ -195,7 +195,7 @@ def _counts_from_facts(
         selection, day_number(periods[0].start), day_number(periods[-1].end)
     )
     rows = _query(
-        f"SELECT f.day, f.month, f.program_id, {_sum_columns('f')} "  # noqa: S608
+        f"SELECT f.day, f.month, f.program_id, {_sum_columns('f')} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         f"FROM {EncounterFact._meta.db_table} f WHERE {where} "
         "GROUP BY f.day, f.month, f.program_id",
         params,
@@ -223,7 +223,7 @@ def _people_from_cells(
 ) -> None:
     first, end = month_number(periods[0].start), month_number(periods[-1].end)
     rows = _query(
-        f"SELECT chain, month, previous_month, encounters FROM {DistinctCell._meta.db_table} "  # noqa: S608
+        f"SELECT chain, month, previous_month, encounters FROM {DistinctCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         "WHERE scope = %s AND scope_id = %s AND month >= %s AND month < %s "
         "AND previous_month < month",
         [scope.scope, scope.scope_id, first, end],
@@ -255,7 +255,7 @@ def _people_from_facts(
     # Earlier encounters matter only as the previous contact of a repeat (≤ 365 days).
     where, params = _fact_filter(selection, first - LOOKBACK_DAYS, end)
     rows = _query(
-        "SELECT f.encounter_id, f.person_id, f.day, f.month, f.is_criminal, f.is_diverted "  # noqa: S608
+        "SELECT f.encounter_id, f.person_id, f.day, f.month, f.is_criminal, f.is_diverted "  # noqa: S608  # nosec B608 - fixed names, values as parameters
         f"FROM {EncounterFact._meta.db_table} f WHERE {where} AND f.person_id IS NOT NULL "
         "ORDER BY f.person_id, f.day, f.encounter_id",
         params,
@@ -313,7 +313,7 @@ def breakdown_counts(selection: Selection, dimension: str) -> dict[str, Counts]:
     period = Period(selection.start, selection.end)
     sums = ", ".join(f"SUM({name})" for name in COUNT_FIELDS)
     months = [month_number(selection.start), month_number(selection.end)]
-    rows: list[tuple] = []  # type: ignore[type-arg]
+    rows: list[tuple[Any, ...]] = []
     if (
         period.is_whole_months
         and scope is not None
@@ -324,7 +324,7 @@ def breakdown_counts(selection: Selection, dimension: str) -> dict[str, Counts]:
         )
     ):
         rows = _query(
-            f"SELECT value, {sums} FROM {MeasureCell._meta.db_table} "  # noqa: S608
+            f"SELECT value, {sums} FROM {MeasureCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
             "WHERE scope = %s AND scope_id = %s AND dimension = %s "
             "AND month >= %s AND month < %s GROUP BY value",
             [scope.scope, scope.scope_id, dimension, *months],
@@ -335,7 +335,7 @@ def breakdown_counts(selection: Selection, dimension: str) -> dict[str, Counts]:
             ("CAST(scope_id AS TEXT)", "all") if dimension == "department" else ("value", dimension)
         )
         rows = _query(
-            f"SELECT {value}, {sums} FROM {MeasureCell._meta.db_table} "  # noqa: S608
+            f"SELECT {value}, {sums} FROM {MeasureCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
             f"WHERE scope = 'd' AND scope_id IN ({marks}) AND dimension = %s "
             f"AND month >= %s AND month < %s GROUP BY {value}",
             [*params, cell_dimension, *months],
@@ -355,7 +355,7 @@ def breakdown_counts(selection: Selection, dimension: str) -> dict[str, Counts]:
             else ""
         )
         rows = _query(
-            f"SELECT {column}, {_sum_columns('f')} FROM {EncounterFact._meta.db_table} f"  # noqa: S608
+            f"SELECT {column}, {_sum_columns('f')} FROM {EncounterFact._meta.db_table} f"  # noqa: S608  # nosec B608 - fixed names, values as parameters
             f"{join} WHERE {where} GROUP BY {column}",
             params,
         )

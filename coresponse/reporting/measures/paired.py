@@ -68,6 +68,8 @@ def contacts_before_after_referral(
     for person_id, attended_at in referrals.order_by("attended_at").values_list(
         "person_id", "attended_at"
     ):
+        if person_id is None or attended_at is None:
+            continue
         anchor = day_number(attended_at.astimezone(zone).date())
         if person_id not in anchors and anchor <= last_anchor:
             anchors[person_id] = anchor
@@ -80,12 +82,14 @@ def contacts_before_after_referral(
         facts = facts.filter(program_id__in=selection.program_ids)
     before: dict[int, int] = dict.fromkeys(anchors, 0)
     after: dict[int, int] = dict.fromkeys(anchors, 0)
-    for person_id, day in facts.values_list("person_id", "day"):
-        anchor = anchors[person_id]
+    for fact_person, day in facts.values_list("person_id", "day"):
+        if fact_person is None:
+            continue
+        anchor = anchors[fact_person]
         if anchor - days <= day < anchor:
-            before[person_id] += 1
+            before[fact_person] += 1
         elif anchor < day <= anchor + days:
-            after[person_id] += 1
+            after[fact_person] += 1
     return BeforeAfter(
         people=len(anchors),
         before=sum(before.values()),
