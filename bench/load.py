@@ -24,7 +24,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import requests
@@ -33,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "load-bench-password-2026"
+# The server reads form times in the organization's zone, not this machine's.
+SERVER_ZONE = ZoneInfo("America/New_York")
+SAVED = re.compile(r"^/encounters/\d+/$")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CLIENT_KEY = re.compile(r'name="client_key" value="([^"]+)"')
 
@@ -73,6 +78,10 @@ for index in range({users}):
                               program=program)
     enrol_with_secret(user, f"{{index:040x}}")
 """
+
+
+def local_hour_ago() -> str:
+    return (datetime.now(SERVER_ZONE) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 def totp(index: int) -> str:
@@ -153,7 +162,7 @@ def save(session: requests.Session, base: str, codes: dict[str, int], results: R
         "action": "submit",
         "program": codes["program"],
         "department": codes["department"],
-        "occurred_at": time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() - 3600)),
+        "occurred_at": local_hour_ago(),
         "person_mode": "unidentified",
         "age_band": "25_34",
         "sex": "female",
@@ -174,7 +183,7 @@ def save(session: requests.Session, base: str, codes: dict[str, int], results: R
         headers={"Referer": f"{base}/encounters/new/"},
     )
     elapsed = time.perf_counter() - started
-    if response.status_code == 302 and "/encounters/" in response.headers.get("Location", ""):
+    if response.status_code == 302 and SAVED.match(response.headers.get("Location", "")):
         results.record("save", elapsed)
         with results.lock:
             results.saved_keys.append(key)
