@@ -16,4 +16,9 @@ urlpatterns = [
     # Security (issue 3)
     path("audit/", include("coresponse.audit.urls")),
     path("consents/", include("coresponse.consents.urls")),
+    # Program network, training, outreach and the public site (issue 8)
+    path("network/", include("coresponse.network.urls")),
+    path("training/", include("coresponse.training.urls")),
+    path("outreach/", include("coresponse.outreach.urls")),
+    path("", include("coresponse.outreach.public_urls")),
 ]

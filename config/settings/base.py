@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "coresponse.imports",
     "coresponse.consents",
     "coresponse.reporting",
+    "coresponse.network",
+    "coresponse.training",
+    "coresponse.outreach",
     "coresponse.api",
     "coresponse.demo",
     # Security (issue 3): second factor devices and the security app.
@@ -190,6 +193,19 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Outgoing mail (newsletter, confirmations, renewal reminders): SMTP set by the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CoResponse <newsletter@localhost>")
+# The address of the public site in links sent by mail from commands (pages use the request).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 CORESPONSE = {
     "ENCOUNTER_FUTURE_TOLERANCE_MINUTES": 5,

@@ -25,6 +25,7 @@ from coresponse.people.models import Person
 from coresponse.people.services import person_create, person_link_department
 from coresponse.programs.models import ProgramDepartment
 from coresponse.reporting import rollups
+from coresponse.training.cit import derive_cit_officer_presence
 
 
 class EncounterConflict(ValidationError):
@@ -131,6 +132,7 @@ def encounter_create(
             _apply(encounter, data, person)
             encounter.save()
             _save_related(encounter, data)
+            derive_cit_officer_presence(encounter)
             rollups.encounter_changed(encounter)
             audit_record(
                 actor=actor,
@@ -242,6 +244,7 @@ def encounter_update(
     current.version += 1
     current.save()
     _save_related(current, data)
+    derive_cit_officer_presence(current)
     rollups.encounter_changed(current)
     if is_amendment:
         action = AuditEvent.Action.AMEND

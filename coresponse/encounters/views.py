@@ -31,6 +31,7 @@ from coresponse.encounters.services import (
     encounter_lock,
     encounter_update,
 )
+from coresponse.outreach.public_views import home as public_home
 
 LAST_DEPARTMENT = "last_department_id"
 DRAFT_KEY = "device_draft_key"
@@ -70,9 +71,11 @@ def _saved(
     return redirect("encounters:detail", encounter.pk)
 
 
-@login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The landing page, showing what the user's roles need first."""
+    """The landing page, showing what the user's roles need first; the public home to
+    anonymous visitors."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     access = access_for(request.user)
     drafts = list(selectors.my_drafts(request.user)[:20]) if access.is_clinical else []
     # The drafts name people: each row shown is a read (SECURITY.md 13).
