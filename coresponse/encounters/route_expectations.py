@@ -60,7 +60,12 @@ CLINICAL = {"clinician": 200, "supervisor": 200}
 POLICE = {"officer": 200, "liaison": 200}
 
 ROUTES = [
-    Route("home", get=expect(200)),
+    Route(
+        "home",
+        public=True,
+        get=expect(200),
+        reason="Anonymous visitors get the public home page (outreach); staff their start page.",
+    ),
     Route("encounters:list", get=expect(403, outsider=200, **CLINICAL, **POLICE)),
     Route("encounters:new", get=expect(403, outsider=200, **CLINICAL)),
     Route("encounters:review", get=expect(403, supervisor=200)),

@@ -7,7 +7,7 @@ import secrets
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -71,6 +71,7 @@ def _saved(
     return redirect("encounters:detail", encounter.pk)
 
 
+@login_not_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The landing page, showing what the user's roles need first; the public home to
     anonymous visitors."""

@@ -6,6 +6,7 @@ none reads people, encounters, referrals or any count below the suppression thre
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -43,6 +44,7 @@ def _history_years(sites: list[NetworkSite]) -> tuple[int, int]:
     return (min(years) if years else this_year, this_year)
 
 
+@login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """What co-response is, where it works, and the way to help now."""
@@ -55,11 +57,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/public/home.html", context)
 
 
+@login_not_required
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/public/about.html", {"section": "about"})
 
 
+@login_not_required
 @require_GET
 def network_map(request: HttpRequest) -> HttpResponse:
     """The map of partner departments and the same data as a table."""
@@ -67,6 +71,7 @@ def network_map(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/public/map.html", context)
 
 
+@login_not_required
 @require_GET
 @cache_control(max_age=300, public=True)
 def network_map_svg(request: HttpRequest) -> HttpResponse:
@@ -74,6 +79,7 @@ def network_map_svg(request: HttpRequest) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+@login_not_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     """The replication history: when each department joined."""
@@ -88,6 +94,7 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/public/history.html", context)
 
 
+@login_not_required
 @require_GET
 @cache_control(max_age=300, public=True)
 def history_svg(request: HttpRequest) -> HttpResponse:
@@ -96,18 +103,21 @@ def history_svg(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_svg(history_spec(per_year)), content_type="image/svg+xml")
 
 
+@login_not_required
 @require_GET
 def news_list(request: HttpRequest) -> HttpResponse:
     context = {"items": selectors.published_news(), "section": "news"}
     return render(request, "outreach/public/news_list.html", context)
 
 
+@login_not_required
 @require_GET
 def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(selectors.published_news(), slug=slug)
     return render(request, "outreach/public/news_detail.html", {"item": item, "section": "news"})
 
 
+@login_not_required
 @require_http_methods(["GET", "POST"])
 def newsletter(request: HttpRequest) -> HttpResponse:
     """The archive of sent issues and the sign-up form."""
@@ -123,12 +133,14 @@ def newsletter(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/public/newsletter.html", context)
 
 
+@login_not_required
 @require_GET
 def newsletter_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(selectors.sent_issues(), pk=pk)
     return render(request, "outreach/public/issue.html", {"issue": issue})
 
 
+@login_not_required
 @require_GET
 def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """A confirmation link: confirms, or says clearly why the link is refused."""
@@ -146,6 +158,7 @@ def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 # Mail programs post here without a CSRF token for one-click unsubscribe (RFC 8058); the
 # signed token is the only authority, and the action is harmless to repeat.
+@login_not_required
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -167,6 +180,7 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "outreach/public/token_result.html", context)
 
 
+@login_not_required
 @require_POST
 def newsletter_unsubscribe_request(request: HttpRequest) -> HttpResponse:
     """Mail a fresh unsubscribe link to a subscribed address."""
@@ -182,6 +196,7 @@ def newsletter_unsubscribe_request(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/public/token_result.html", context)
 
 
+@login_not_required
 @require_GET
 def get_help(request: HttpRequest) -> HttpResponse:
     """988 and each department's emergency and business numbers."""

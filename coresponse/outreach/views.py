@@ -41,8 +41,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def issue_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Write a new issue or change a draft."""
-    organization = _organization(request)
+    # An id outside the actor's organizations answers 404, like an absent one.
     issue = get_object_or_404(selectors.issues_visible_to(request.user), pk=pk) if pk else None
+    organization = _organization(request)
     form = IssueForm(request.POST or None, instance=issue)
     if request.method == "POST" and form.is_valid():
         try:

@@ -50,6 +50,21 @@ PUBLIC_ROUTES = frozenset(
         "accounts:mfa_enrol",
         "accounts:logout",
         "admin:login",
+        # The public site (issue 8): published, nothing person-level; see outreach/public_routes.py.
+        "home",
+        "public:about",
+        "public:map",
+        "public:map-svg",
+        "public:history",
+        "public:history-svg",
+        "public:news",
+        "public:news-detail",
+        "public:newsletter",
+        "public:newsletter-issue",
+        "public:newsletter-confirm",
+        "public:newsletter-unsubscribe",
+        "public:newsletter-unsubscribe-request",
+        "public:get-help",
     }
 )
 
@@ -83,6 +98,9 @@ class Route:
     query: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
     foreign: Expect = field(default_factory=lambda: expect(404))
+    # Organization-wide records (TTAC work): another department of the same organization
+    # is not foreign to organization-wide roles. Defaults to `foreign`.
+    foreign_department: Expect | None = None
     public: bool = False
     reason: str = ""
 

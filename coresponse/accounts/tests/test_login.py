@@ -26,6 +26,9 @@ LOCKED = (
     "Try again later or ask an administrator to unlock it."
 )
 
+# A page only a logged-in user reaches ("/" shows anonymous visitors the public home).
+STAFF_PAGE = "/encounters/"
+
 
 def password_step(client: Client, username: str, password: str = PASSWORD, **extra):
     return client.post(
@@ -192,9 +195,9 @@ def test_activity_keeps_the_session_alive_but_not_past_12_hours(world, client):
         log_in(client, world.clinician)
         for _ in range(24):
             traveller.shift(datetime.timedelta(minutes=29))
-            assert client.get("/").status_code == 200
+            assert client.get(STAFF_PAGE).status_code == 200
         traveller.shift(datetime.timedelta(minutes=29))  # 12 h 25 min after log-in
-        response = client.get("/")
+        response = client.get(STAFF_PAGE)
         page = client.get("/accounts/login/")
     assert response.status_code == 302
     assert "a session lasts at most 12 hours" in page.content.decode()
@@ -202,16 +205,16 @@ def test_activity_keeps_the_session_alive_but_not_past_12_hours(world, client):
 
 def test_disabling_a_user_ends_their_sessions_at_once(world, client):
     log_in(client, world.officer)
-    assert client.get("/").status_code == 200
+    assert client.get(STAFF_PAGE).status_code == 200
     user_set_active(actor=world.administrator, user=world.officer, is_active=False)
-    assert client.get("/").status_code == 302
+    assert client.get(STAFF_PAGE).status_code == 302
     event = AuditEvent.objects.get(action="admin")
     assert event.detail == {"is_active": False, "sessions_ended": 1}
 
 
 def test_a_session_without_second_factor_is_ended(world, client):
     client.force_login(world.clinician)  # a password-only session from any other code path
-    assert client.get("/").status_code == 302
+    assert client.get(STAFF_PAGE).status_code == 302
 
 
 def test_admin_password_form_sends_to_the_two_step_log_in(client):

@@ -99,6 +99,8 @@ def expected_status(route: Route, persona: str, variant: str, method: str) -> in
     if variant == "own" or own == 405:
         # A refused method reveals nothing about the id, foreign or not.
         return own
+    if variant == "foreign_department" and route.foreign_department is not None:
+        return route.foreign_department.status_for(persona)
     return route.foreign.status_for(persona)
 
 
