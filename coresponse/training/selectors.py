@@ -38,6 +38,8 @@ def sessions_visible_to(actor: Actor) -> QuerySet[TrainingSession]:
         .annotate(
             officer_count=Count("attendances"), officer_hours=Sum("attendances__hours_attended")
         )
+        # Meta.ordering does not apply to aggregated queries.
+        .order_by("-starts_on", "title")
     )
 
 
