@@ -92,7 +92,8 @@ TOPICS_BY_STAGE = {
 
 
 def _add_pipeline_departments(context: DemoContext) -> None:
-    assert context.organization is not None
+    if context.organization is None:
+        raise RuntimeError("The organization demo step must run first.")
     for slug, town, county, latitude, longitude, phone, _ in PIPELINE:
         context.departments[slug] = Department.objects.create(
             organization=context.organization,

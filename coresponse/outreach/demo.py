@@ -70,7 +70,8 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 @demo_step(62, "news, newsletter and subscribers")
 def build_outreach(context: DemoContext) -> None:
-    assert context.organization is not None
+    if context.organization is None:
+        raise RuntimeError("The organization demo step must run first.")
     today = context.today
     for published_on, title, summary, body in NEWS:
         if published_on > today:

@@ -70,7 +70,8 @@ def _roster(context: DemoContext, department: Department) -> list[Officer]:
 
 
 def _sessions(context: DemoContext) -> list[TrainingSession]:
-    assert context.organization is not None
+    if context.organization is None:
+        raise RuntimeError("The organization demo step must run first.")
     rng = context.rng
     hosts = [context.departments[slug] for slug in SERVED]
     plan: list[tuple[str, str, int, int, bool]] = []
