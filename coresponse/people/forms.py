@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from coresponse.common.choices import Ethnicity, HousingStatus, Race, Sex, Veteran
-from coresponse.people.models import Person, SafetyFlag
+from coresponse.people.models import Person, PersonAlias, PersonIdentifier, SafetyFlag
 from coresponse.people.services import PersonInput
 
 
@@ -70,3 +70,20 @@ class PersonForm(forms.Form):
 class SafetyFlagForm(forms.Form):
     category = forms.ChoiceField(choices=SafetyFlag.Category.choices)
     text = forms.CharField(max_length=300, label="Safety flag")
+
+
+class AliasForm(forms.Form):
+    first_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100, required=False)
+    kind = forms.ChoiceField(choices=PersonAlias.Kind.choices, initial=PersonAlias.Kind.ALIAS)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("first_name", "").strip() and not cleaned.get("last_name", "").strip():
+            raise forms.ValidationError("Enter the other first or last name.")
+        return cleaned
+
+
+class IdentifierForm(forms.Form):
+    kind = forms.ChoiceField(choices=PersonIdentifier.Kind.choices)
+    value = forms.CharField(max_length=60, label="Identifier")

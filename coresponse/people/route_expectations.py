@@ -46,12 +46,16 @@ ROUTES = [
         # Police roles see the person exists (they may read the police view) but not edit.
         get=expect(404, clinician=200, supervisor=200, officer=403, liaison=403),
     ),
-    Route(
-        "people:add_flag",
-        kwargs={"pk": "person"},
-        get=expect(405),
-        # An empty form redirects back with a message; outside scope the person is absent.
-        post=expect(404, clinician=302, supervisor=302, officer=302, liaison=302),
-        foreign=expect(404, analyst=404),
-    ),
+    *[
+        Route(
+            name,
+            kwargs={"pk": "person"},
+            get=expect(405),
+            # An empty form redirects back with a message; police roles may not change the
+            # record; outside scope the person is absent.
+            post=expect(404, clinician=302, supervisor=302, officer=403, liaison=403),
+            foreign=expect(404, analyst=404),
+        )
+        for name in ("people:add_flag", "people:add_alias", "people:add_identifier")
+    ],
 ]

@@ -14,7 +14,13 @@ from coresponse.accounts.models import User
 from coresponse.audit.models import AuditEvent
 from coresponse.audit.services import audit_record
 from coresponse.common.choices import Ethnicity, HousingStatus, Race, Sex, Veteran
-from coresponse.people.models import Person, PersonAlias, PersonDepartment, SafetyFlag
+from coresponse.people.models import (
+    Person,
+    PersonAlias,
+    PersonDepartment,
+    PersonIdentifier,
+    SafetyFlag,
+)
 from coresponse.people.names import phonetic_key
 from coresponse.programs.models import Department
 
@@ -191,6 +197,32 @@ def person_add_alias(
         detail={"person": person.pk},
     )
     return alias
+
+
+@transaction.atomic
+def person_add_identifier(
+    *, actor: User, person: Person, kind: str, value: str
+) -> PersonIdentifier:
+    """Record an external identifier (e.g. the police records number); clinical staff only."""
+    from coresponse.people.selectors import person_view_of
+
+    if person_view_of(actor, person) != View.CLINICAL:
+        raise PermissionDenied("Only clinical staff can add identifiers.")
+    value = value.strip()
+    if not value:
+        raise ValidationError({"value": "Enter the identifier."})
+    if person.identifiers.filter(kind=kind, value=value).exists():
+        raise ValidationError({"value": "This identifier is already recorded for this person."})
+    identifier = PersonIdentifier.objects.create(person=person, kind=kind, value=value)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        object_type="person_identifier",
+        object_id=identifier.pk,
+        organization_id=person.organization_id,
+        detail={"person": person.pk},
+    )
+    return identifier
 
 
 @transaction.atomic

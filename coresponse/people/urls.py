@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/flags/", views.add_flag, name="add_flag"),
+    path("<int:pk>/aliases/", views.add_alias, name="add_alias"),
+    path("<int:pk>/identifiers/", views.add_identifier, name="add_identifier"),
 ]

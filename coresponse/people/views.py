@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +15,22 @@ from coresponse.audit.models import AuditEvent
 from coresponse.audit.services import audit_reads, audit_record_many
 from coresponse.common.http import AuthenticatedHttpRequest
 from coresponse.encounters.selectors import attach_contact_summaries, encounter_history
-from coresponse.people.forms import LookupForm, PersonForm, SafetyFlagForm
+from coresponse.people.forms import (
+    AliasForm,
+    IdentifierForm,
+    LookupForm,
+    PersonForm,
+    SafetyFlagForm,
+)
 from coresponse.people.matching import Candidate, LookupQuery, person_candidates
+from coresponse.people.models import Person
 from coresponse.people.selectors import person_get, person_profile, person_view_of
-from coresponse.people.services import person_update, safety_flag_add
+from coresponse.people.services import (
+    person_add_alias,
+    person_add_identifier,
+    person_update,
+    safety_flag_add,
+)
 
 
 def _candidates_for(
@@ -66,6 +79,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "history": encounter_history(request.user, profile.person),
         "is_clinical": profile.view == View.CLINICAL,
         "flag_form": SafetyFlagForm(),
+        "alias_form": AliasForm(),
+        "identifier_form": IdentifierForm(),
     }
     template = (
         "people/detail.html" if profile.view == View.CLINICAL else "people/detail_police.html"
@@ -103,11 +118,24 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/edit.html", {"form": form, "person": person})
 
 
+def _clinical_person(request: AuthenticatedHttpRequest, pk: int) -> Person:
+    person = person_get(request.user, pk)
+    if person_view_of(request.user, person) != View.CLINICAL:
+        raise PermissionDenied("Only clinical staff can change a person's record.")
+    return person
+
+
+def _first_error(form: forms.Form, error: ValidationError | None = None) -> str:
+    if error is not None:
+        return error.messages[0]
+    return next(iter(form.errors.values()))[0]
+
+
 @login_required
 @require_POST
 def add_flag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a safety flag from the person page."""
-    person = person_get(request.user, pk)
+    person = _clinical_person(request, pk)
     form = SafetyFlagForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Describe the safety concern (up to 300 characters).")
@@ -119,4 +147,47 @@ def add_flag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         text=form.cleaned_data["text"],
     )
     messages.success(request, "Safety flag added.")
+    return redirect("people:detail", person.pk)
+
+
+@login_required
+@require_POST
+def add_alias(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Add another name the person is known by (it is searched by the lookup)."""
+    person = _clinical_person(request, pk)
+    form = AliasForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect("people:detail", person.pk)
+    person_add_alias(
+        actor=request.user,
+        person=person,
+        kind=form.cleaned_data["kind"],
+        first_name=form.cleaned_data["first_name"],
+        last_name=form.cleaned_data["last_name"],
+    )
+    messages.success(request, "Other name added.")
+    return redirect("people:detail", person.pk)
+
+
+@login_required
+@require_POST
+def add_identifier(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record an external identifier such as the police records number."""
+    person = _clinical_person(request, pk)
+    form = IdentifierForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return redirect("people:detail", person.pk)
+    try:
+        person_add_identifier(
+            actor=request.user,
+            person=person,
+            kind=form.cleaned_data["kind"],
+            value=form.cleaned_data["value"],
+        )
+    except ValidationError as error:
+        messages.error(request, _first_error(form, error))
+    else:
+        messages.success(request, "Identifier added.")
     return redirect("people:detail", person.pk)

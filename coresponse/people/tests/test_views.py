@@ -146,3 +146,43 @@ def test_edit_rejects_an_impossible_birth_date(client, world, kathy):
     }
     response = client.post(f"/people/{kathy.pk}/edit/", data)
     assert response.context["form"].errors == {"birth_day": ["1979-02 has no day 30."]}
+
+
+def test_clinician_adds_an_alias_that_the_lookup_then_finds(client, world, kathy):
+    log_in(client, world.clinician)
+    response = client.post(
+        f"/people/{kathy.pk}/aliases/",
+        {"first_name": "Kit", "last_name": "Moran", "kind": "former"},
+        follow=True,
+    )
+    assert b"Other name added." in response.content
+    assert kathy.aliases.filter(first_name="Kit", last_name="Moran", kind="former").count() == 1
+    found = client.get("/people/lookup/", {"q": "kit moran"})
+    assert [candidate.person for candidate in found.context["candidates"]] == [kathy]
+
+
+def test_empty_alias_is_refused_with_a_message(client, world, kathy):
+    log_in(client, world.clinician)
+    response = client.post(f"/people/{kathy.pk}/aliases/", {"kind": "alias"}, follow=True)
+    assert b"Enter the other first or last name." in response.content
+    assert kathy.aliases.count() == 1
+
+
+def test_identifier_is_recorded_once(client, world, kathy):
+    log_in(client, world.clinician)
+    data = {"kind": "police_records", "value": "AS-2291"}
+    client.post(f"/people/{kathy.pk}/identifiers/", data)
+    again = client.post(f"/people/{kathy.pk}/identifiers/", data, follow=True)
+    assert b"This identifier is already recorded for this person." in again.content
+    assert list(kathy.identifiers.values_list("value", flat=True)) == ["AS-2291"]
+    assert AuditEvent.objects.filter(object_type="person_identifier").count() == 1
+
+
+@pytest.mark.parametrize("route", ["flags", "aliases", "identifiers"])
+def test_officer_cannot_change_the_record(client, world, kathy, route):
+    log_in(client, world.officer)
+    response = client.post(
+        f"/people/{kathy.pk}/{route}/",
+        {"category": "weapons", "text": "x", "first_name": "X", "kind": "alias", "value": "1"},
+    )
+    assert response.status_code == 403
