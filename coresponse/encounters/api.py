@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -132,6 +134,11 @@ class EncounterClinicalSerializer(serializers.ModelSerializer):
             self.fields["person"].queryset = people_clinically_visible_to(request.user)  # type: ignore[attr-defined]
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+    )
+)
 class EncounterViewSet(viewsets.ViewSet):
     """Encounters the acting user may see; clinicians create with an idempotent client key."""
 
