@@ -258,3 +258,29 @@ def test_staff_compose_and_send_through_the_pages(world, client: Client) -> None
     assert "reader@example.invalid" not in archive
     log_in(client, world.clinician)
     assert client.get(reverse("outreach:dashboard")).status_code == 403
+
+
+def test_outsider_sees_no_issue_news_or_subscriber_counts(world) -> None:  # type: ignore[no-untyped-def]
+    from coresponse.outreach import selectors
+
+    _confirmed("reader@example.invalid")
+    issue = _issue(world)
+    services.news_item_create(
+        actor=world.ttac,
+        organization=world.organization,
+        title="Hollis launches",
+        summary="Eighth town.",
+        body="Hollis launched.",
+        published_on=datetime.date(2024, 1, 2),
+    )
+    assert list(selectors.issues_visible_to(world.ttac)) == [issue]
+    assert selectors.subscriber_counts(world.ttac) == {
+        "pending": 0,
+        "confirmed": 1,
+        "unsubscribed": 0,
+    }
+    for outsider in (world.outsider, world.foreign_clinician, world.analyst, world.officer):
+        assert not selectors.issues_visible_to(outsider).exists()
+        assert not selectors.news_visible_to(outsider).exists()
+        assert selectors.subscriber_counts(outsider) == {}
+    assert AuditEvent.objects.filter(object_type="news_item").count() == 1

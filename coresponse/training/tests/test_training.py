@@ -335,3 +335,45 @@ def test_officer_and_ride_along_rules(world) -> None:  # type: ignore[no-untyped
         ),
     )
     assert AuditEvent.objects.get(object_type="ride_along").object_id == str(ride.pk)
+
+
+def test_saving_an_encounter_derives_cit_presence_from_the_records(world) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from coresponse.encounters.services import encounter_create, encounter_update
+    from coresponse.encounters.tests.helpers import valid_input
+
+    certified, untrained = officer(world, "Cert"), officer(world, "Plain")
+    attend(world, session(world, ends=D(2023, 1, 10)), certified, "40")  # valid to 2025-01-09
+    with time_machine.travel(datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        services.incident_officers_set(
+            actor=world.ttac, department=world.ashford, incident_number="24-9", officers=[certified]
+        )
+        services.incident_officers_set(
+            actor=world.ttac, department=world.ashford, incident_number="24-8", officers=[untrained]
+        )
+        # The clinician answered "no"; the officers recorded at the incident say otherwise.
+        data = valid_input(world, cad_incident_number="24-9", is_cit_officer_present=False)
+        encounter, _ = encounter_create(
+            actor=world.clinician, client_key=uuid.uuid4(), data=data, submit=False
+        )
+        encounter.refresh_from_db()
+        assert encounter.is_cit_officer_present is True
+        # Another incident number: its officer holds no CIT certification.
+        data = valid_input(world, cad_incident_number="24-8", is_cit_officer_present=True)
+        encounter = encounter_update(
+            actor=world.clinician,
+            encounter=encounter,
+            expected_version=encounter.version,
+            data=data,
+            submit=False,
+        )
+        encounter.refresh_from_db()
+        assert encounter.is_cit_officer_present is False
+        # No officers recorded for the incident: the clinician's answer stays.
+        data = valid_input(world, cad_incident_number="24-7", is_cit_officer_present=True)
+        encounter, _ = encounter_create(
+            actor=world.clinician, client_key=uuid.uuid4(), data=data, submit=False
+        )
+        encounter.refresh_from_db()
+        assert encounter.is_cit_officer_present is True
