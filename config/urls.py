@@ -16,6 +16,9 @@ urlpatterns = [
     # Security (issue 3)
     path("audit/", include("coresponse.audit.urls")),
     path("consents/", include("coresponse.consents.urls")),
+    # Referrals, follow-ups and the service directory (issue 4)
+    path("referrals/", include("coresponse.referrals.urls")),
+    path("directory/", include("coresponse.directory.urls")),
     # Program network, training, outreach and the public site (issue 8)
     path("network/", include("coresponse.network.urls")),
     path("training/", include("coresponse.training.urls")),

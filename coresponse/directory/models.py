@@ -130,6 +130,7 @@ class ServiceAttribute(models.Model):
     taxonomy_term = models.ForeignKey(
         TaxonomyTerm, on_delete=models.PROTECT, related_name="attributes"
     )
+    link_type = models.CharField(max_length=100, blank=True)
     value = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -368,3 +369,30 @@ class ServiceCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.available} {self.unit}"
+
+
+class DirectoryImport(models.Model):
+    """One HSDS import attempt: the file, who, and what came of it (imported or refused)."""
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        REFUSED = "refused", "Refused"
+
+    tenant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=200)
+    imported_at = models.DateTimeField()
+    imported_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rows_in = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True, help_text="The first 500 problems.")
+    problem_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_outcome_display()})"

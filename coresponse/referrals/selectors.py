@@ -112,6 +112,7 @@ def encounter_work(actor: Actor, encounter: Encounter) -> EncounterWork:
         referrals_visible_to(actor)
         .filter(encounter=encounter)
         .select_related("service__provider")
+        .prefetch_related("service__taxonomy_terms")
         .order_by("referred_at", "id")
     )
     follow_ups = list(
@@ -293,3 +294,71 @@ def is_clinician_serving(user: User, department_id: int) -> bool:
         role__in=[Role.CLINICIAN, Role.SUPERVISOR],
         program__program_departments__department_id=department_id,
     ).exists()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A referral the encounter's dispositions call for and nobody has made yet."""
+
+    disposition: str
+    disposition_label: str
+    service_id: int | None
+    service_name: str
+
+
+def referral_suggestions(
+    actor: Actor, encounter: Encounter, referrals: list[Referral], needs: dict[str, str]
+) -> list[Suggestion]:
+    """One suggestion per disposition with a need (`needs`: disposition key → need code)."""
+    from coresponse.directory.selectors import services_for_referral
+
+    referred_needs = {
+        term.code for referral in referrals for term in referral.service.taxonomy_terms.all()
+    }
+    suggestions = []
+    for disposition in encounter.dispositions.all():
+        need = needs.get(disposition.key)
+        if need is None or need in referred_needs:
+            continue
+        matching = [
+            service
+            for service in services_for_referral(actor, need)
+            if need in {term.code for term in service.taxonomy_terms.all()}
+        ]
+        first = matching[0] if matching else None
+        suggestions.append(
+            Suggestion(
+                disposition=disposition.key,
+                disposition_label=disposition.label,
+                service_id=first.pk if first else None,
+                service_name=first.name if first else "",
+            )
+        )
+    return suggestions
+
+
+@dataclass(frozen=True)
+class WorkCounts:
+    overdue: int
+    due_today: int
+    awaiting_outcome: int
+    officer_requests: int
+
+
+def my_work_counts(actor: User, *, now: datetime.datetime | None = None) -> WorkCounts:
+    """How much open work the actor has (counts only: no record is shown, none is read)."""
+    today = timezone.localdate(now or timezone.now())
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    tomorrow = start + datetime.timedelta(days=1)
+    open_follow_ups = follow_ups_visible_to(actor).filter(status=FollowUp.Status.OPEN)
+    mine = open_follow_ups.filter(assignee=actor, requested_by__isnull=True)
+    return WorkCounts(
+        overdue=mine.filter(due_at__lt=start).count(),
+        due_today=mine.filter(due_at__gte=start, due_at__lt=tomorrow).count(),
+        awaiting_outcome=referrals_visible_to(actor)
+        .filter(created_by=actor, status__in=AWAITING_OUTCOME)
+        .count(),
+        officer_requests=open_follow_ups.filter(requested_by__isnull=False)
+        .filter(Q(assignee__isnull=True) | Q(assignee=actor))
+        .count(),
+    )

@@ -1,0 +1,1 @@
+"""The referral app's pages (one module per area)."""
