@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coresponse.directory.hsds.dump import dump_records, to_csv_files
+from coresponse.directory.hsds.load import LoadCounts
 from coresponse.directory.services import directory_export, directory_import
 from coresponse.programs.models import Organization
 
@@ -66,12 +67,10 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"Nothing imported: {len(result.problems)} problem(s) in {name}.")
-        assert result.counts is not None
-        summary = ", ".join(
-            f"{count} {table}" for table, count in sorted(result.counts.created.items())
-        )
-        updated = sum(result.counts.updated.values())
-        removed = sum(result.counts.removed.values())
+        counts = result.counts or LoadCounts()
+        summary = ", ".join(f"{count} {table}" for table, count in sorted(counts.created.items()))
+        updated = sum(counts.updated.values())
+        removed = sum(counts.removed.values())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {name}: created {summary or 'nothing'}; "
