@@ -19,7 +19,7 @@ TODAY = datetime.date(2026, 6, 30)
 def demo(django_db_setup, django_db_blocker):
     """One demo build shared by the module's read-only tests, rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_demo(today=TODAY, scale=0.25, log=lambda message: None)
+        yield build_demo(today=TODAY, scale=0.15, log=lambda message: None)
         transaction.set_rollback(True)
 
 
