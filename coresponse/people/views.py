@@ -128,7 +128,7 @@ def _clinical_person(request: AuthenticatedHttpRequest, pk: int) -> Person:
 def _first_error(form: forms.Form, error: ValidationError | None = None) -> str:
     if error is not None:
         return error.messages[0]
-    return next(iter(form.errors.values()))[0]
+    return str(next(iter(form.errors.values()))[0])
 
 
 @login_required
