@@ -1,8 +1,11 @@
-"""Person lookup at entry: ranked candidates with the reasons they were suggested.
+"""Person lookup at entry: candidates ranked by match probability, with the evidence.
 
-Candidates come only from `people_clinically_visible_to(actor)`, so the lookup can never
-reveal someone outside the clinician's scope. Blocking uses indexed name prefixes and
-phonetic keys; scoring uses rapidfuzz similarity, the nickname table and the date of birth.
+Candidates come only from `people_clinically_visible_to(actor)` (or `people_visible_to`
+for the search page), so the lookup can never reveal someone outside the actor's scope.
+Blocking uses indexed name prefixes, phonetic keys and the nickname table ("kat" reaches
+Katherine, Kathy and Cathy); scoring is the Fellegi–Sunter engine of
+`coresponse.people.linkage` with the shipped model, comparing what was typed with every
+name the person is known by (name, preferred name, aliases) and keeping the best.
 """
 
 from __future__ import annotations
@@ -11,15 +14,40 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-from rapidfuzz import fuzz
+import numpy as np
+from django.db.models import Q, QuerySet
 
 from coresponse.accounts.access import Actor
+from coresponse.people.linkage.comparisons import COMPARISON_BY_NAME
+from coresponse.people.linkage.dedupe import compare_records, link_people, weights_and_probabilities
+from coresponse.people.linkage.model import default_model
+from coresponse.people.linkage.records import (
+    PersonRecord,
+    normalize_address,
+    normalize_code,
+    normalize_phone,
+    normalize_place,
+    normalize_sex,
+)
 from coresponse.people.models import Person
-from coresponse.people.names import name_tokens, name_variants, phonetic_key
+from coresponse.people.names import name_parts, names_for_prefix, phonetic_key
 from coresponse.people.selectors import people_clinically_visible_to, people_visible_to
 
 MAX_BLOCK = 300
+# Typed text shorter than a whole name is still evidence, but weaker than a full match.
+PREFIX_LEVEL = 3
+NAME_FIELDS = {"first_name", "last_name", "dob"}
+_FIELD_LABELS = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "dob": "date of birth",
+    "sex": "sex",
+    "address": "address",
+    "town": "town",
+    "postcode": "postcode",
+    "phone": "phone",
+    "external_id": "external id",
+}
 
 
 @dataclass(frozen=True)
@@ -34,89 +62,38 @@ class LookupQuery:
 
 @dataclass
 class Candidate:
-    """One suggested person with a 0–100 score and the evidence behind it."""
+    """One suggested person with a 0–100 score (match probability) and the evidence."""
 
     person: Person
     score: int
     reasons: list[str] = field(default_factory=list)
     summary: dict[str, Any] | None = None
+    probability: float = 0.0
 
 
-def _names_of(person: Person) -> list[tuple[str, str]]:
-    names = [(person.first_name, person.last_name)]
+def person_record(person: Person, first: str, last: str) -> PersonRecord:
+    """The matcher's view of a person under one of their names."""
+    firsts, lasts = name_parts(first), name_parts(last)
+    return PersonRecord(
+        first_name=firsts[0] if firsts else "",
+        last_name=" ".join(lasts),
+        birth_year=person.birth_year or 0,
+        birth_month=person.birth_month or 0,
+        birth_day=person.birth_day or 0,
+        sex=normalize_sex(person.sex),
+        address=normalize_address(person.address),
+        town=normalize_place(person.town),
+        postcode=normalize_code(person.postcode),
+        phone=normalize_phone(person.phone),
+    )
+
+
+def _names_of(person: Person) -> list[tuple[str, str, bool]]:
+    names = [(person.first_name, person.last_name, False)]
     if person.preferred_name:
-        names.append((person.preferred_name, person.last_name))
-    names.extend((alias.first_name, alias.last_name) for alias in person.aliases.all())
+        names.append((person.preferred_name, person.last_name, False))
+    names.extend((alias.first_name, alias.last_name, True) for alias in person.aliases.all())
     return names
-
-
-def _token_score(token: str, name: str) -> tuple[float, str]:
-    """How well one typed word fits one name part (0–1) and why."""
-    normalized = "".join(name_tokens(name))
-    if not normalized or not token:
-        return 0.0, ""
-    if normalized == token:
-        return 1.0, "exact"
-    if len(token) >= 2 and normalized.startswith(token):
-        return 0.9, "prefix"
-    if token in name_variants(normalized):
-        return 0.9, "nickname"
-    if len(token) >= 4 and phonetic_key(token) == phonetic_key(normalized):
-        return 0.85, "sounds alike"
-    similarity = fuzz.ratio(token, normalized) / 100
-    if similarity >= 0.75:
-        return similarity * 0.9, "similar spelling"
-    return 0.0, ""
-
-
-def _name_score(tokens: list[str], person: Person) -> tuple[float, list[str]]:
-    best = 0.0
-    best_reasons: list[str] = []
-    for first, last in _names_of(person):
-        parts = {"first name": first, "last name": last}
-        used: set[str] = set()
-        total = 0.0
-        reasons: list[str] = []
-        for token in tokens:
-            scored = [
-                (*_token_score(token, value), label)
-                for label, value in parts.items()
-                if label not in used
-            ]
-            if not scored:
-                continue
-            score, how, label = max(scored, key=lambda item: item[0])
-            if score > 0:
-                used.add(label)
-                total += score
-                reasons.append(f"{label} {how}")
-        average = total / max(len(tokens), 1)
-        if average > best:
-            is_alias = (first, last) != (person.first_name, person.last_name)
-            best = average
-            best_reasons = [*reasons, "known alias"] if is_alias else reasons
-    return best, best_reasons
-
-
-def _birth_score(query: LookupQuery, person: Person) -> tuple[float, str]:
-    if query.birth_year is None or person.birth_year is None:
-        return 0.0, ""
-    if query.birth_year != person.birth_year:
-        if abs(query.birth_year - person.birth_year) == 1 and person.is_birth_date_approximate:
-            return 0.05, "birth year close (approximate)"
-        return -0.4, "birth year differs"
-    if query.birth_month and person.birth_month:
-        if query.birth_month == person.birth_month:
-            if query.birth_day and person.birth_day and query.birth_day != person.birth_day:
-                return 0.1, "birth year and month match, day differs"
-            return 0.25, "date of birth matches"
-        if query.birth_day and (query.birth_month, query.birth_day) == (
-            person.birth_day,
-            person.birth_month,
-        ):
-            return 0.2, "date of birth matches with day and month swapped"
-        return -0.1, "birth month differs"
-    return 0.15, "birth year matches"
 
 
 def _block(tokens: list[str]) -> Q:
@@ -131,9 +108,124 @@ def _block(tokens: list[str]) -> Q:
         if len(token) >= 4 and key:
             condition |= Q(first_name_key=key) | Q(last_name_key=key)
             condition |= Q(aliases__first_name_key=key) | Q(aliases__last_name_key=key)
-        for variant in name_variants(token) - {token}:
-            condition |= Q(first_name__iexact=variant) | Q(preferred_name__iexact=variant)
+        variants = sorted(names_for_prefix(token) - {token})
+        if variants:
+            condition |= Q(first_name__in=[v.capitalize() for v in variants])
+            condition |= Q(preferred_name__in=[v.capitalize() for v in variants])
+            condition |= Q(aliases__first_name__in=[v.capitalize() for v in variants])
     return condition
+
+
+def _typed_as(token: str, name: str) -> tuple[str, bool]:
+    """The value to compare for a typed word: a prefix of the name counts as the name."""
+    if token and name and name != token and len(token) >= 2 and name.startswith(token):
+        return name, True
+    return token, False
+
+
+def _query_record(query: LookupQuery, first: str, last: str) -> PersonRecord:
+    return PersonRecord(
+        first_name=first,
+        last_name=last,
+        birth_year=query.birth_year or 0,
+        birth_month=query.birth_month or 0,
+        birth_day=query.birth_day or 0,
+    )
+
+
+def _reasons(levels: np.ndarray, prefixed: set[str], swapped: bool, is_alias: bool) -> list[str]:
+    reasons = []
+    for index, name in enumerate(("first_name", "last_name", "dob")):
+        level = int(levels[index])
+        if level == 0:
+            continue
+        label = COMPARISON_BY_NAME[name].labels[level]
+        if name in prefixed:
+            label = "starts with what was typed"
+        reasons.append(f"{_FIELD_LABELS[name]} {label}")
+    if swapped:
+        reasons.append("first and last names swapped")
+    if is_alias:
+        reasons.append("known alias")
+    return reasons
+
+
+@dataclass
+class _Reading:
+    """One way to read what was typed against one name of one person."""
+
+    person: Person
+    typed: PersonRecord
+    known: PersonRecord
+    prefixed: set[str]
+    is_alias: bool
+
+
+def _readings(query: LookupQuery, tokens: list[str], people: list[Person]) -> list[_Reading]:
+    # One word may be a first or a last name; two or more are first … last (the engine
+    # itself notices when they were given the other way round).
+    options = [("", tokens[0]), (tokens[0], "")] if len(tokens) == 1 else [(tokens[0], tokens[-1])]
+    readings = []
+    for person in people:
+        for first, last, is_alias in _names_of(person):
+            known = person_record(person, first, last)
+            for typed_first, typed_last in options:
+                first_value, first_prefix = _typed_as(typed_first, known.first_name)
+                last_value, last_prefix = _typed_as(typed_last, known.last_name)
+                prefixed = {
+                    name
+                    for name, hit in (("first_name", first_prefix), ("last_name", last_prefix))
+                    if hit
+                }
+                typed = _query_record(query, first_value, last_value)
+                readings.append(_Reading(person, typed, known, prefixed, is_alias))
+    return readings
+
+
+def _rank(query: LookupQuery, tokens: list[str], people: list[Person]) -> list[Candidate]:
+    """Score every reading in one pass and keep each person's best."""
+    readings = _readings(query, tokens, people)
+    if not readings:
+        return []
+    levels = compare_records(
+        [reading.typed for reading in readings],
+        [reading.known for reading in readings],
+        fields=NAME_FIELDS,
+    )
+    for row, reading in enumerate(readings):
+        for column, name in enumerate(("first_name", "last_name")):
+            if name in reading.prefixed and levels.levels[row, column] == 1:
+                levels.levels[row, column] = PREFIX_LEVEL
+    weights, probabilities = weights_and_probabilities(default_model(), levels)
+    best: dict[int, tuple[tuple[float, int], Candidate]] = {}
+    for row, reading in enumerate(readings):
+        if not np.isin(levels.levels[row, :2], [1, 2, 3, 4]).any():
+            continue
+        probability = float(probabilities[row])
+        current = best.get(reading.person.pk)
+        # Weights order readings whose probabilities both round to certainty; then the
+        # reading with the closer agreement levels wins.
+        rank = (float(weights[row]), -int(levels.levels[row].sum()))
+        if current is None or rank > current[0]:
+            best[reading.person.pk] = (
+                rank,
+                Candidate(
+                    person=reading.person,
+                    score=round(probability * 100),
+                    reasons=_reasons(
+                        levels.levels[row],
+                        reading.prefixed,
+                        bool(levels.swapped[row]),
+                        reading.is_alias,
+                    ),
+                    probability=probability,
+                ),
+            )
+    return [candidate for _, candidate in best.values()]
+
+
+def _scope(actor: Actor, *, clinical_only: bool) -> QuerySet[Person]:
+    return people_clinically_visible_to(actor) if clinical_only else people_visible_to(actor)
 
 
 def person_candidates(
@@ -144,28 +236,62 @@ def person_candidates(
     The encounter form searches the clinical scope only; the search page an officer uses
     searches the people of his department.
     """
-    tokens = name_tokens(query.text)
+    tokens = name_parts(query.text)
     if not tokens or max(len(token) for token in tokens) < 2:
         return []
     ids = list(
-        (people_clinically_visible_to(actor) if clinical_only else people_visible_to(actor))
+        _scope(actor, clinical_only=clinical_only)
         .filter(_block(tokens))
         .values_list("id", flat=True)
         .distinct()[:MAX_BLOCK]
     )
-    people = Person.objects.filter(id__in=ids).prefetch_related("aliases")
+    people = list(Person.objects.filter(id__in=ids).prefetch_related("aliases"))
+    candidates = _rank(query, tokens, people)
+    candidates.sort(key=lambda candidate: (-candidate.probability, candidate.person.last_name))
+    return candidates[:limit]
+
+
+def person_candidates_for_record(
+    actor: Actor, record: PersonRecord, *, limit: int = 5, clinical_only: bool = True
+) -> list[Candidate]:
+    """People in scope who may be the person described by a full record (imports).
+
+    Blocks on the record's names like the lookup, then scores every field the record has.
+    """
+    text = f"{record.first_name} {record.last_name}".strip()
+    tokens = name_parts(text)
+    if not tokens:
+        return []
+    ids = list(
+        _scope(actor, clinical_only=clinical_only)
+        .filter(_block(tokens))
+        .values_list("id", flat=True)
+        .distinct()[:MAX_BLOCK]
+    )
+    people = list(Person.objects.filter(id__in=ids))
+    if not people:
+        return []
+    probabilities, levels = link_people(
+        record, [person_record(person, person.first_name, person.last_name) for person in people]
+    )
     candidates = []
-    for person in people:
-        name_score, reasons = _name_score(tokens, person)
-        if name_score <= 0:
-            continue
-        birth_score, birth_reason = _birth_score(query, person)
-        if birth_reason:
-            reasons.append(birth_reason)
-        score = max(0, min(100, round((name_score * 0.85 + birth_score) * 100)))
-        if score >= 30:
-            candidates.append(Candidate(person=person, score=score, reasons=reasons))
-    candidates.sort(key=lambda candidate: (-candidate.score, candidate.person.last_name))
+    for index, person in enumerate(people):
+        row = [int(level) for level in levels.levels[index]]
+        reasons = [
+            f"{_FIELD_LABELS[comparison.name]} {comparison.labels[row[column]]}"
+            for column, comparison in enumerate(levels.comparisons)
+            if row[column] != 0
+        ]
+        probability = float(probabilities[index])
+        candidates.append(
+            Candidate(
+                person=person,
+                score=round(probability * 100),
+                reasons=reasons,
+                probability=probability,
+            )
+        )
+    candidates.sort(key=lambda candidate: -candidate.probability)
     return candidates[:limit]
 
 

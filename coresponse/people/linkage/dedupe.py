@@ -296,3 +296,20 @@ def link_people(
     levels = compare_pairs(table, left, right, comparisons)
     weights = match_weights(model, levels) + relative_adjustment(model, levels)
     return probability_from_weight(weights, model.prior), levels
+
+
+def compare_records(
+    lefts: Sequence[PersonRecord], rights: Sequence[PersonRecord], *, fields: set[str]
+) -> PairLevels:
+    """Levels of each (lefts[i], rights[i]) pair, all compared in one vectorised pass."""
+    table = RecordTable([*lefts, *rights])
+    left = np.arange(len(lefts), dtype=np.int64)
+    return compare_pairs(table, left, left + len(lefts), active_comparisons(fields))
+
+
+def weights_and_probabilities(
+    model: MatchModel, levels: PairLevels
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Match weight (bits) and probability of compared pairs (no frequency adjustment)."""
+    weights = match_weights(model, levels) + relative_adjustment(model, levels)
+    return weights, probability_from_weight(weights, model.prior)

@@ -56,6 +56,9 @@ class MatchModel:
         u = np.clip(np.asarray(self.u[name], dtype=np.float64), PROBABILITY_FLOOR, 1.0)
         weights = np.log2(m / u)
         weights[0] = 0.0
+        # Exact agreement is never weaker evidence than a near one, even when near
+        # agreements are so rare among non-matches that their u makes them look stronger.
+        weights[1] = max(weights[1:].max(), weights[1])
         return weights
 
     def to_json(self) -> str:
