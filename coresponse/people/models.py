@@ -202,3 +202,34 @@ class PersonDepartment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.department_id}"
+
+
+class PersonMerge(models.Model):
+    """A supervisor's merge of one person into another, with what moved (to undo it exactly).
+
+    `moved` maps "app_label.model.field" to the ids of the rows re-pointed from the merged
+    person to the survivor; an unmerge points exactly those rows back.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    reason = models.CharField(max_length=300)
+    moved = models.JSONField(default=dict)
+    added_alias = models.ForeignKey(
+        PersonAlias, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"

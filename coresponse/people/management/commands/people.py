@@ -26,7 +26,7 @@ PROGRESS_FROM_ROWS = 5_000
 
 
 class Command(BaseCommand):
-    help = "Identity resolution: deduplicate a people list; find and index duplicate people."
+    help = "Identity resolution: deduplicate a people list."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -52,27 +52,10 @@ class Command(BaseCommand):
             help=f"match probability from which two rows are linked (default {DEFAULT_THRESHOLD})",
         )
         dedupe.add_argument("--output", required=True, metavar="OUT.csv", type=Path)
-        duplicates = actions.add_parser(
-            "find-duplicates",
-            help="Queue likely duplicate people of the database for supervisors' review.",
-        )
-        duplicates.add_argument("--organization", metavar="SLUG")
-        actions.add_parser("reindex", help="Rebuild the lookup keys of every person.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        action = options["action"]
-        if action == "dedupe":
+        if options["action"] == "dedupe":
             self._dedupe(options)
-        elif action == "find-duplicates":
-            from coresponse.people.duplicates import duplicates_find
-
-            found = duplicates_find(organization_slug=options.get("organization"))
-            self.stdout.write(f"{found} likely duplicate pair(s) queued for review.")
-        elif action == "reindex":
-            from coresponse.people.lookup_index import lookup_keys_rebuild
-
-            count = lookup_keys_rebuild()
-            self.stdout.write(f"Lookup keys rebuilt for {count} people.")
 
     def _dedupe(self, options: dict[str, Any]) -> None:
         try:
