@@ -24,7 +24,51 @@ def make_person(place: Place) -> int:
     return person.pk
 
 
-RECORDS = {"person": make_person}
+def _two_people(place: Place) -> tuple[int, int]:
+    first, second = make_person(place), make_person(place)
+    return min(first, second), max(first, second)
+
+
+def make_duplicate(place: Place) -> int:
+    """An open likely-duplicate pair of two people of the place's department."""
+    from django.utils import timezone
+
+    from coresponse.people.models import DuplicateCandidate
+
+    first, second = _two_people(place)
+    return DuplicateCandidate.objects.create(
+        organization=place.organization,
+        person_a_id=first,
+        person_b_id=second,
+        probability=0.97,
+        evidence=[{"field": "last_name", "label": "Last name", "level": "exact", "agrees": True}],
+        found_at=timezone.now(),
+    ).pk
+
+
+def make_merge(place: Place) -> int:
+    """A merge of two people of the place's department, not yet undone."""
+    from django.utils import timezone
+
+    from coresponse.people.models import Person, PersonMerge
+
+    first, second = _two_people(place)
+    Person.objects.filter(pk=second).update(merged_into_id=first)
+    return PersonMerge.objects.create(
+        organization=place.organization,
+        survivor_id=first,
+        merged_id=second,
+        reason="walk",
+        moved={},
+        merged_by=place.clinician,
+        merged_at=timezone.now(),
+    ).pk
+
+
+RECORDS = {"person": make_person, "duplicate": make_duplicate, "merge": make_merge}
+# Duplicate review is the supervisor's: other roles are refused outright (403); a
+# supervisor asking for a pair or merge outside his programs finds nothing (404).
+SUPERVISOR_FOREIGN = expect(403, supervisor=404)
 
 PEOPLE_STAFF = {"clinician": 200, "supervisor": 200, "officer": 200, "liaison": 200}
 
@@ -58,4 +102,33 @@ ROUTES = [
         )
         for name in ("people:add_flag", "people:add_alias", "people:add_identifier")
     ],
+    Route("people:duplicates", get=expect(403, supervisor=200)),
+    Route(
+        "people:duplicate_review",
+        kwargs={"pk": "duplicate"},
+        get=expect(403, supervisor=200),
+        foreign=SUPERVISOR_FOREIGN,
+    ),
+    Route(
+        "people:duplicate_merge",
+        kwargs={"pk": "duplicate"},
+        get=expect(405),
+        # Without a chosen survivor the form comes back with a message.
+        post=expect(403, supervisor=302),
+        foreign=SUPERVISOR_FOREIGN,
+    ),
+    Route(
+        "people:duplicate_dismiss",
+        kwargs={"pk": "duplicate"},
+        get=expect(405),
+        post=expect(403, supervisor=302),
+        foreign=SUPERVISOR_FOREIGN,
+    ),
+    Route(
+        "people:unmerge",
+        kwargs={"pk": "merge"},
+        get=expect(405),
+        post=expect(403, supervisor=302),
+        foreign=SUPERVISOR_FOREIGN,
+    ),
 ]

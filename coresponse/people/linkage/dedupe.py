@@ -238,18 +238,29 @@ def estimate_by_sessions(
     return estimated
 
 
-def dedupe_records(
+@dataclass
+class ScoredPairs:
+    """Every candidate pair of a list with its levels and match probability."""
+
+    left: IntArray
+    right: IntArray
+    probability: npt.NDArray[np.float64]
+    levels: PairLevels
+    model: MatchModel
+    skipped_blocks: int
+
+
+def score_list(
     records: Sequence[PersonRecord],
     *,
     fields: set[str],
-    threshold: float = DEFAULT_THRESHOLD,
     model: MatchModel | None = None,
     estimate: bool = True,
     seed: int = 7,
     on_pairs: Callable[[int], None] | None = None,
     progress: Progress | None = None,
-) -> DedupeResult:
-    """Cluster records that are the same person (match probability ≥ threshold)."""
+) -> ScoredPairs:
+    """Block, compare, estimate the model from the list itself (when big enough), score."""
     n = len(records)
     model = (model or default_model()).copy()
     comparisons = active_comparisons(fields)
@@ -266,14 +277,44 @@ def dedupe_records(
     if estimate and len(left) >= MIN_PAIRS_FOR_EM:
         model = estimate_by_sessions(model, table, candidates.by_rule, comparisons)
     weights = scored_weights(model, table, left, right, levels)
-    probability = probability_from_weight(weights, model.prior)
-    linked = probability >= threshold
-    return DedupeResult(
-        cluster_of=_clusters(n, left[linked], right[linked]),
-        compared_pairs=len(left),
-        matched_pairs=int(linked.sum()),
-        skipped_blocks=candidates.skipped_blocks,
+    return ScoredPairs(
+        left=left,
+        right=right,
+        probability=probability_from_weight(weights, model.prior),
+        levels=levels,
         model=model,
+        skipped_blocks=candidates.skipped_blocks,
+    )
+
+
+def dedupe_records(
+    records: Sequence[PersonRecord],
+    *,
+    fields: set[str],
+    threshold: float = DEFAULT_THRESHOLD,
+    model: MatchModel | None = None,
+    estimate: bool = True,
+    seed: int = 7,
+    on_pairs: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+) -> DedupeResult:
+    """Cluster records that are the same person (match probability ≥ threshold)."""
+    scored = score_list(
+        records,
+        fields=fields,
+        model=model,
+        estimate=estimate,
+        seed=seed,
+        on_pairs=on_pairs,
+        progress=progress,
+    )
+    linked = scored.probability >= threshold
+    return DedupeResult(
+        cluster_of=_clusters(len(records), scored.left[linked], scored.right[linked]),
+        compared_pairs=len(scored.left),
+        matched_pairs=int(linked.sum()),
+        skipped_blocks=scored.skipped_blocks,
+        model=scored.model,
     )
 
 
