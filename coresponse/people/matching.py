@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from coresponse.accounts.access import Actor
 from coresponse.people.linkage.comparisons import COMPARISON_BY_NAME
@@ -33,7 +34,27 @@ from coresponse.people.models import Person
 from coresponse.people.names import name_parts, names_for_prefix, phonetic_key
 from coresponse.people.selectors import people_clinically_visible_to, people_visible_to
 
-MAX_BLOCK = 300
+MAX_BLOCK = 150
+# What ranking and the suggestion list read of a person (the rest is not fetched).
+CANDIDATE_FIELDS = (
+    "id",
+    "organization_id",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "is_birth_date_approximate",
+    "sex",
+    "address",
+    "town",
+    "postcode",
+    "phone",
+    "updated_at",
+)
+# A later, looser blocking tier runs only when the stricter ones found fewer people.
+ENOUGH_TO_RANK = 20
 # Typed text shorter than a whole name is still evidence, but weaker than a full match.
 PREFIX_LEVEL = 3
 NAME_FIELDS = {"first_name", "last_name", "dob"}
@@ -96,24 +117,77 @@ def _names_of(person: Person) -> list[tuple[str, str, bool]]:
     return names
 
 
-def _block(tokens: list[str]) -> Q:
-    condition = Q()
-    for token in tokens:
-        prefix = token[:3]
-        condition |= Q(first_name__istartswith=prefix) | Q(last_name__istartswith=prefix)
-        condition |= Q(preferred_name__istartswith=prefix)
-        condition |= Q(aliases__first_name__istartswith=prefix)
-        condition |= Q(aliases__last_name__istartswith=prefix)
-        key = phonetic_key(token)
-        if len(token) >= 4 and key:
-            condition |= Q(first_name_key=key) | Q(last_name_key=key)
-            condition |= Q(aliases__first_name_key=key) | Q(aliases__last_name_key=key)
-        variants = sorted(names_for_prefix(token) - {token})
-        if variants:
-            condition |= Q(first_name__in=[v.capitalize() for v in variants])
-            condition |= Q(preferred_name__in=[v.capitalize() for v in variants])
-            condition |= Q(aliases__first_name__in=[v.capitalize() for v in variants])
+def _first_like(token: str, *, prefix: str = "") -> Q:
+    """A first (or preferred) name that may be what was typed: prefix, sound or nickname."""
+    condition = Q(**{f"{prefix}first_name__istartswith": token[:3]})
+    if not prefix:
+        condition |= Q(preferred_name__istartswith=token[:3])
+    key = phonetic_key(token)
+    if len(token) >= 4 and key:
+        condition |= Q(**{f"{prefix}first_name_key": key})
+    variants = [variant.upper() for variant in sorted(names_for_prefix(token) - {token})]
+    if variants and not prefix:
+        condition |= Q(first_name_upper__in=variants) | Q(preferred_name_upper__in=variants)
     return condition
+
+
+def _last_like(token: str, *, prefix: str = "") -> Q:
+    """A last name that may be what was typed: its first letters or its sound."""
+    condition = Q(**{f"{prefix}last_name__istartswith": token[:3]})
+    key = phonetic_key(token)
+    if len(token) >= 4 and key:
+        condition |= Q(**{f"{prefix}last_name_key": key})
+    return condition
+
+
+def _tiers(tokens: list[str], *, prefix: str = "") -> list[Q]:
+    """Blocking conditions from the most to the least specific.
+
+    One word: any name starting with it, sounding like it, or a nickname of it. Two or more:
+    first and last name both plausible (in either order), then the last name alone, so a
+    first name mangled beyond its sound is still found.
+    """
+    if len(tokens) == 1:
+        return [_first_like(tokens[0], prefix=prefix) | _last_like(tokens[0], prefix=prefix)]
+    first, last = tokens[0], tokens[-1]
+    both = _first_like(first, prefix=prefix) & _last_like(last, prefix=prefix)
+    swapped = _first_like(last, prefix=prefix) & _last_like(first, prefix=prefix)
+    return [both | swapped, _last_like(last, prefix=prefix) | _last_like(first, prefix=prefix)]
+
+
+def _block_ids(scope: QuerySet[Person], tokens: list[str]) -> list[int]:
+    """Ids of people in scope sharing a blocking key with what was typed (at most MAX_BLOCK).
+
+    Each tier is one indexed query on the person table, then the same on aliases (an OR
+    across the join could use no index); later tiers only fill what earlier ones left.
+    A single typed word is crowded, so its people come most recently changed first.
+    """
+    annotated = scope.annotate(
+        first_name_upper=Upper("first_name"), preferred_name_upper=Upper("preferred_name")
+    )
+    ids: list[int] = []
+    for person_condition, alias_condition in zip(
+        _tiers(tokens), _tiers(tokens, prefix="aliases__"), strict=True
+    ):
+        room = MAX_BLOCK - len(ids)
+        if room <= 0 or len(ids) >= ENOUGH_TO_RANK:
+            break
+        # No ordering unless needed: sorting every match is what would cost time.
+        found = annotated.filter(person_condition).exclude(id__in=ids).order_by()
+        if len(tokens) == 1:
+            found = found.order_by("-updated_at")
+        ids.extend(found.values_list("id", flat=True)[:room])
+        room = MAX_BLOCK - len(ids)
+        if room <= 0:
+            break
+        alias_people = Person.objects.filter(alias_condition).values("id")
+        ids.extend(
+            scope.filter(id__in=alias_people)
+            .exclude(id__in=ids)
+            .order_by()
+            .values_list("id", flat=True)[:room]
+        )
+    return ids
 
 
 def _typed_as(token: str, name: str) -> tuple[str, bool]:
@@ -239,15 +313,19 @@ def person_candidates(
     tokens = name_parts(query.text)
     if not tokens or max(len(token) for token in tokens) < 2:
         return []
-    ids = list(
-        _scope(actor, clinical_only=clinical_only)
-        .filter(_block(tokens))
-        .values_list("id", flat=True)
-        .distinct()[:MAX_BLOCK]
+    ids = _block_ids(_scope(actor, clinical_only=clinical_only), tokens)
+    people = list(
+        Person.objects.filter(id__in=ids).only(*CANDIDATE_FIELDS).prefetch_related("aliases")
     )
-    people = list(Person.objects.filter(id__in=ids).prefetch_related("aliases"))
     candidates = _rank(query, tokens, people)
-    candidates.sort(key=lambda candidate: (-candidate.probability, candidate.person.last_name))
+    # Equal evidence (three typed letters) puts the people met or changed lately first.
+    candidates.sort(
+        key=lambda candidate: (
+            -round(candidate.probability, 3),
+            -candidate.person.updated_at.timestamp(),
+            candidate.person.last_name,
+        )
+    )
     return candidates[:limit]
 
 
@@ -262,12 +340,7 @@ def person_candidates_for_record(
     tokens = name_parts(text)
     if not tokens:
         return []
-    ids = list(
-        _scope(actor, clinical_only=clinical_only)
-        .filter(_block(tokens))
-        .values_list("id", flat=True)
-        .distinct()[:MAX_BLOCK]
-    )
+    ids = _block_ids(_scope(actor, clinical_only=clinical_only), tokens)
     people = list(Person.objects.filter(id__in=ids))
     if not people:
         return []

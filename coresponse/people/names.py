@@ -57,6 +57,7 @@ def name_parts(value: str) -> list[str]:
     return [word for word in name_tokens(value) if word not in NAME_NOISE]
 
 
+@functools.lru_cache(maxsize=65_536)
 def phonetic_key(value: str) -> str:
     """A Metaphone key of the normalised name, so spelling variants share an index entry."""
     normalized = normalize_name(value)
@@ -105,6 +106,7 @@ def _groups_of_name() -> dict[str, frozenset[str]]:
     return {name: frozenset(formals) for name, formals in membership.items()}
 
 
+@functools.lru_cache(maxsize=65_536)
 def nickname_group_ids(name: str) -> frozenset[str]:
     """The formal names whose group `name` belongs to (empty when it is in no group)."""
     return _groups_of_name().get(normalize_name(name), frozenset())
@@ -132,6 +134,7 @@ def _all_group_names() -> tuple[str, ...]:
     return tuple(sorted(_groups_of_name()))
 
 
+@functools.lru_cache(maxsize=4_096)
 def names_for_prefix(prefix: str, *, limit: int = 60) -> frozenset[str]:
     """Names a typed prefix may stand for: "kat" → katherine, kathy, cathy, catherine, …
 

@@ -128,6 +128,7 @@ class RecordTable:
 
 
 GROUP_SLOTS = 4
+PARALLEL_FROM = 20_000
 
 
 class Vocabulary:
@@ -187,7 +188,8 @@ def _similarity(
             [values[code] for code in low],
             [values[code] for code in high],
             scorer=scorer,
-            workers=-1,
+            # Threads only pay off on big batches; a lookup's few hundred pairs run inline.
+            workers=-1 if len(low) >= PARALLEL_FROM else 1,
         ),
         dtype=np.float64,
     )
