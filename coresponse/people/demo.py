@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coresponse.demo.generator import DemoContext, demo_step
 from coresponse.people.duplicates import duplicates_find
+from coresponse.people.lookup_index import lookup_keys_rebuild
 from coresponse.people.models import Person, PersonDepartment
 from coresponse.people.names import phonetic_key
 
@@ -37,3 +38,8 @@ def build_duplicates(context: DemoContext) -> None:
         )
         PersonDepartment.objects.create(person=person, department=ashford, first_seen_at=now)
     context.counts["duplicate pairs queued"] = duplicates_find(organization_slug=organization.slug)
+
+
+@demo_step(45, "lookup keys of every person")
+def build_lookup_keys(context: DemoContext) -> None:
+    context.counts["people indexed for lookup"] = lookup_keys_rebuild()

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Upper
 
-from coresponse.accounts.access import Actor
+from coresponse.accounts.access import Actor, access_for
 from coresponse.people.linkage.comparisons import COMPARISON_BY_NAME
 from coresponse.people.linkage.dedupe import compare_records, link_people, weights_and_probabilities
 from coresponse.people.linkage.model import default_model
@@ -30,7 +30,7 @@ from coresponse.people.linkage.records import (
     normalize_place,
     normalize_sex,
 )
-from coresponse.people.models import Person
+from coresponse.people.models import Person, PersonLookupKey
 from coresponse.people.names import name_parts, names_for_prefix, phonetic_key
 from coresponse.people.selectors import people_clinically_visible_to, people_visible_to
 
@@ -54,7 +54,7 @@ CANDIDATE_FIELDS = (
     "updated_at",
 )
 # A later, looser blocking tier runs only when the stricter ones found fewer people.
-ENOUGH_TO_RANK = 20
+ENOUGH_TO_RANK = 8
 # Typed text shorter than a whole name is still evidence, but weaker than a full match.
 PREFIX_LEVEL = 3
 NAME_FIELDS = {"first_name", "last_name", "dob"}
@@ -155,39 +155,79 @@ def _tiers(tokens: list[str], *, prefix: str = "") -> list[Q]:
     return [both | swapped, _last_like(last, prefix=prefix) | _last_like(first, prefix=prefix)]
 
 
-def _block_ids(scope: QuerySet[Person], tokens: list[str]) -> list[int]:
-    """Ids of people in scope sharing a blocking key with what was typed (at most MAX_BLOCK).
+def _key_condition(token: str) -> Q:
+    condition = Q(key__startswith=token[:3])
+    sound = phonetic_key(token)
+    if len(token) >= 4 and sound:
+        condition |= Q(key=f"#{sound}")
+    variants = sorted(names_for_prefix(token) - {token})
+    if variants:
+        condition |= Q(key__in=variants)
+    return condition
+
+
+def _keyed_ids(department_ids: frozenset[int], tokens: list[str]) -> list[int]:
+    """Candidate ids from the lookup keys of the actor's departments (index range scans).
+
+    One typed word: people whose key starts with it, newest first (a crowded prefix such
+    as "kat" keeps the people met lately; answered from the index alone), then exact
+    nicknames and sounds. Two or more: both words plausible, then the last one alone.
+    """
+    if not department_ids:
+        return []
+    keys = PersonLookupKey.objects.filter(department_id__in=department_ids)
+    if len(tokens) == 1:
+        tiers = [
+            # "+ 0" keeps PostgreSQL on the (department, key) index rather than walking
+            # the whole person_id index backwards looking for matching keys.
+            keys.filter(key__startswith=tokens[0][:3]).order_by((F("person_id") + 0).desc()),
+            keys.filter(_key_condition(tokens[0])).order_by(),
+        ]
+    else:
+        first, last = tokens[0], tokens[-1]
+        also_last = keys.filter(_key_condition(last)).values("person_id")
+        tiers = [
+            keys.filter(_key_condition(first), person_id__in=also_last).order_by(),
+            keys.filter(_key_condition(last)).order_by(),
+        ]
+    ids: list[int] = []
+    for tier in tiers:
+        if len(ids) >= MAX_BLOCK:
+            break
+        ids.extend(dict.fromkeys(tier.values_list("person_id", flat=True)[: MAX_BLOCK * 2]))
+        ids = list(dict.fromkeys(ids))
+        if len(tokens) > 1 and len(ids) >= ENOUGH_TO_RANK:
+            break
+    return ids[:MAX_BLOCK]
+
+
+def _block(scope: QuerySet[Person], tokens: list[str]) -> list[Person]:
+    """People in scope sharing a blocking key with what was typed (at most MAX_BLOCK).
 
     Each tier is one indexed query on the person table, then the same on aliases (an OR
-    across the join could use no index); later tiers only fill what earlier ones left.
-    A single typed word is crowded, so its people come most recently changed first.
+    across the join could use no index); a looser tier runs only when the stricter ones
+    found fewer than ENOUGH_TO_RANK. A single typed word is crowded, so its people come
+    most recently changed first. Only the fields ranking needs are fetched.
     """
     annotated = scope.annotate(
         first_name_upper=Upper("first_name"), preferred_name_upper=Upper("preferred_name")
-    )
-    ids: list[int] = []
+    ).only(*CANDIDATE_FIELDS)
+    people: dict[int, Person] = {}
     for person_condition, alias_condition in zip(
         _tiers(tokens), _tiers(tokens, prefix="aliases__"), strict=True
     ):
-        room = MAX_BLOCK - len(ids)
-        if room <= 0 or len(ids) >= ENOUGH_TO_RANK:
+        if len(people) >= ENOUGH_TO_RANK:
             break
         # No ordering unless needed: sorting every match is what would cost time.
-        found = annotated.filter(person_condition).exclude(id__in=ids).order_by()
+        found = annotated.filter(person_condition).order_by()
         if len(tokens) == 1:
             found = found.order_by("-updated_at")
-        ids.extend(found.values_list("id", flat=True)[:room])
-        room = MAX_BLOCK - len(ids)
-        if room <= 0:
-            break
+        for person in found[:MAX_BLOCK]:
+            people.setdefault(person.pk, person)
         alias_people = Person.objects.filter(alias_condition).values("id")
-        ids.extend(
-            scope.filter(id__in=alias_people)
-            .exclude(id__in=ids)
-            .order_by()
-            .values_list("id", flat=True)[:room]
-        )
-    return ids
+        for person in annotated.filter(id__in=alias_people).order_by()[:MAX_BLOCK]:
+            people.setdefault(person.pk, person)
+    return list(people.values())[:MAX_BLOCK]
 
 
 def _typed_as(token: str, name: str) -> tuple[str, bool]:
@@ -302,6 +342,26 @@ def _scope(actor: Actor, *, clinical_only: bool) -> QuerySet[Person]:
     return people_clinically_visible_to(actor) if clinical_only else people_visible_to(actor)
 
 
+def _candidates_in_scope(actor: Actor, tokens: list[str], *, clinical_only: bool) -> list[Person]:
+    """Blocked candidates: from the lookup keys, then from the person table if too few.
+
+    Whatever the keys propose is filtered through the scope selector again, so a stale key
+    can never show someone outside the actor's scope; people the keys miss (not indexed
+    yet, break-the-glass) are still found by the direct query.
+    """
+    access = access_for(actor)
+    scope = _scope(actor, clinical_only=clinical_only)
+    departments = access.clinical_department_ids if clinical_only else access.person_department_ids
+    ids = _keyed_ids(departments, tokens)
+    people = list(scope.filter(id__in=ids).only(*CANDIDATE_FIELDS).order_by()) if ids else []
+    if len(people) < ENOUGH_TO_RANK:
+        known = {person.pk for person in people}
+        people += [person for person in _block(scope, tokens) if person.pk not in known]
+    people = people[:MAX_BLOCK]
+    prefetch_related_objects(people, "aliases")
+    return people
+
+
 def person_candidates(
     actor: Actor, query: LookupQuery, *, limit: int = 8, clinical_only: bool = True
 ) -> list[Candidate]:
@@ -313,10 +373,7 @@ def person_candidates(
     tokens = name_parts(query.text)
     if not tokens or max(len(token) for token in tokens) < 2:
         return []
-    ids = _block_ids(_scope(actor, clinical_only=clinical_only), tokens)
-    people = list(
-        Person.objects.filter(id__in=ids).only(*CANDIDATE_FIELDS).prefetch_related("aliases")
-    )
+    people = _candidates_in_scope(actor, tokens, clinical_only=clinical_only)
     candidates = _rank(query, tokens, people)
     # Equal evidence (three typed letters) puts the people met or changed lately first.
     candidates.sort(
@@ -340,8 +397,7 @@ def person_candidates_for_record(
     tokens = name_parts(text)
     if not tokens:
         return []
-    ids = _block_ids(_scope(actor, clinical_only=clinical_only), tokens)
-    people = list(Person.objects.filter(id__in=ids))
+    people = _candidates_in_scope(actor, tokens, clinical_only=clinical_only)
     if not people:
         return []
     probabilities, levels = link_people(

@@ -19,8 +19,18 @@ from coresponse.accounts.access import access_for
 from coresponse.accounts.models import User
 from coresponse.audit.models import AuditEvent
 from coresponse.audit.services import audit_record
-from coresponse.people.models import Person, PersonAlias, PersonMerge
+from coresponse.people.lookup_index import lookup_keys_refresh
+from coresponse.people.models import (
+    DuplicateCandidate,
+    Person,
+    PersonAlias,
+    PersonLookupKey,
+    PersonMerge,
+)
 from coresponse.people.names import phonetic_key
+
+# Bookkeeping about people, not facts of a person: never moved by a merge.
+NOT_MOVED = (Person, PersonMerge, DuplicateCandidate, PersonLookupKey)
 
 
 def _person_links() -> list[tuple[type[models.Model], str]]:
@@ -28,7 +38,7 @@ def _person_links() -> list[tuple[type[models.Model], str]]:
     links: list[tuple[type[models.Model], str]] = []
     for relation in Person._meta.related_objects:
         model = relation.related_model
-        if relation.many_to_many or not isinstance(model, type) or model in (Person, PersonMerge):
+        if relation.many_to_many or not isinstance(model, type) or model in NOT_MOVED:
             continue
         links.append((model, relation.field.name))
     return links
@@ -117,6 +127,7 @@ def person_merge(*, actor: User, survivor: Person, merged: Person, reason: str) 
     merged.merged_into = survivor
     merged.version += 1
     merged.save(update_fields=["merged_into", "version", "updated_at"])
+    lookup_keys_refresh([survivor.pk, merged.pk])
     merge = PersonMerge.objects.create(
         organization_id=survivor.organization_id,
         survivor=survivor,
@@ -159,6 +170,7 @@ def person_unmerge(*, actor: User, merge: PersonMerge) -> Person:
     merged.merged_into = None
     merged.version += 1
     merged.save(update_fields=["merged_into", "version", "updated_at"])
+    lookup_keys_refresh([survivor.pk, merged.pk])
     merge.unmerged_by = actor
     merge.unmerged_at = timezone.now()
     merge.save(update_fields=["unmerged_by", "unmerged_at"])

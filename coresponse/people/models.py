@@ -271,3 +271,23 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_a_id} ~ {self.person_b_id} ({self.probability:.2f})"
+
+
+class PersonLookupKey(models.Model):
+    """A name key of a person in a department where they were met: the lookup's index.
+
+    Derived data (rebuilt by `coresponse people reindex`, refreshed by the people
+    services): it lets "three letters within my departments" be one index range scan per
+    department instead of a scan of every person with that prefix. The selectors remain the
+    authority on scope; this table only proposes candidates.
+    """
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="lookup_keys")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["department", "key"], name="people_lookup_dept_key")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}:{self.key} → {self.person_id}"

@@ -14,6 +14,7 @@ from coresponse.accounts.models import User
 from coresponse.audit.models import AuditEvent
 from coresponse.audit.services import audit_record
 from coresponse.common.choices import Ethnicity, HousingStatus, Race, Sex, Veteran
+from coresponse.people.lookup_index import lookup_keys_refresh
 from coresponse.people.models import (
     Person,
     PersonAlias,
@@ -89,6 +90,8 @@ def person_link_department(
     link, created = PersonDepartment.objects.get_or_create(
         person=person, department=department, defaults={"first_seen_at": seen_at}
     )
+    if created:
+        lookup_keys_refresh([person.pk])
     if not created and seen_at < link.first_seen_at:
         link.first_seen_at = seen_at
         link.save(update_fields=["first_seen_at"])
@@ -160,6 +163,7 @@ def person_update(
     current.save(
         update_fields=[*changed, "first_name_key", "last_name_key", "version", "updated_at"]
     )
+    lookup_keys_refresh([current.pk])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -188,6 +192,7 @@ def person_add_alias(
         first_name_key=phonetic_key(first_name),
         last_name_key=phonetic_key(last_name),
     )
+    lookup_keys_refresh([person.pk])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,

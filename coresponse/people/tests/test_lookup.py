@@ -73,3 +73,32 @@ def test_the_officer_search_sees_his_department_only(world, kathy) -> None:  # t
 
 def test_one_letter_finds_nothing(world, kathy) -> None:  # type: ignore[no-untyped-def]
     assert person_candidates(world.clinician, LookupQuery("k")) == []
+
+
+def test_indexed_keys_find_people_and_never_leak_outside_scope(world, kathy) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    from coresponse.people.models import PersonLookupKey
+
+    dover = person_in(world.dover, first_name="Katherine", last_name="Sullivan")
+    call_command("people", "reindex")
+    assert PersonLookupKey.objects.filter(person=kathy, key="kathy").exists()
+    # A stale key pretending the Dover person was met in Ashford still shows no one outside.
+    PersonLookupKey.objects.create(department=world.ashford, person=dover, key="katherine")
+    found = person_candidates(world.clinician, LookupQuery("kat"))
+    assert [candidate.person.pk for candidate in found] == [kathy.pk]
+    assert person_candidates(world.outsider, LookupQuery("kat"))[0].person.pk == dover.pk
+
+
+def test_services_keep_the_keys_current(world) -> None:  # type: ignore[no-untyped-def]
+    from coresponse.people.models import PersonLookupKey
+    from coresponse.people.services import PersonInput, person_add_alias, person_create
+
+    person = person_create(
+        actor=world.clinician,
+        department=world.ashford,
+        data=PersonInput(first_name="Dolores", last_name="Quigley-Marsh"),
+    )
+    person_add_alias(actor=world.clinician, person=person, first_name="Lola", last_name="")
+    keys = set(PersonLookupKey.objects.filter(person=person).values_list("key", flat=True))
+    assert {"dolores", "quigley", "marsh", "lola"} <= keys

@@ -52,10 +52,23 @@ class Command(BaseCommand):
             help=f"match probability from which two rows are linked (default {DEFAULT_THRESHOLD})",
         )
         dedupe.add_argument("--output", required=True, metavar="OUT.csv", type=Path)
+        actions.add_parser("reindex", help="Rebuild the lookup keys of every person.")
+        actions.add_parser(
+            "find-duplicates", help="Queue likely duplicate people for supervisors' review."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "dedupe":
+        action = options["action"]
+        if action == "dedupe":
             self._dedupe(options)
+        elif action == "reindex":
+            from coresponse.people.lookup_index import lookup_keys_rebuild
+
+            self.stdout.write(f"Lookup keys rebuilt for {lookup_keys_rebuild()} people.")
+        elif action == "find-duplicates":
+            from coresponse.people.duplicates import duplicates_find
+
+            self.stdout.write(f"{duplicates_find()} likely duplicate pair(s) queued for review.")
 
     def _dedupe(self, options: dict[str, Any]) -> None:
         try:
