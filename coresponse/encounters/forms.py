@@ -43,6 +43,30 @@ def _chips() -> forms.CheckboxSelectMultiple:
     return forms.CheckboxSelectMultiple(attrs={"class": "chip-input"})
 
 
+class ScreeningForm(forms.Form):
+    """One screening done during the encounter (an encounter may have several)."""
+
+    instrument = forms.ModelChoiceField(
+        queryset=Code.objects.none(), required=False, label="Screening"
+    )
+    score = forms.IntegerField(required=False, label="Score", min_value=-999, max_value=9999)
+    result = forms.CharField(max_length=120, required=False, label="Result")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = _codes("screening_instrument")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        has_values = cleaned.get("score") is not None or cleaned.get("result")
+        if has_values and not cleaned.get("instrument"):
+            self.add_error("instrument", "Choose which screening this score belongs to.")
+        return cleaned
+
+
+ScreeningFormSet = forms.formset_factory(ScreeningForm, extra=2, max_num=10)
+
+
 class EncounterForm(forms.Form):
     """Parses and validates one encounter; `to_input()` hands it to the services."""
 
@@ -154,13 +178,6 @@ class EncounterForm(forms.Form):
     substance_involvement = forms.ChoiceField(
         choices=[("", "Not recorded"), *Encounter.SubstanceInvolvement.choices], required=False
     )
-    screening_instrument = forms.ModelChoiceField(
-        queryset=Code.objects.none(),
-        required=False,
-        label="Screening",
-    )
-    screening_score = forms.IntegerField(required=False, label="Score")
-    screening_result = forms.CharField(max_length=120, required=False, label="Result")
     reason = forms.CharField(
         label="Reason for amendment",
         max_length=300,
@@ -175,6 +192,13 @@ class EncounterForm(forms.Form):
         self.actor = actor
         self.encounter = encounter
         self.candidates: list[Candidate] = []
+        # A post without the screening rows (an older client, a script) records none.
+        has_rows = self.is_bound and "screening-TOTAL_FORMS" in self.data
+        self.screening_forms = ScreeningFormSet(
+            self.data if has_rows else None,
+            prefix="screening",
+            initial=self.initial.get("screening_rows", []),
+        )
         self.fields["program"].queryset = clinical_programs_of(actor)  # type: ignore[attr-defined]
         self.fields["department"].queryset = clinical_departments_of(actor)  # type: ignore[attr-defined]
         for name, code_list in [
@@ -184,9 +208,18 @@ class EncounterForm(forms.Form):
             ("response_mode", "response_mode"),
             ("call_source", "call_source"),
             ("setting", "setting"),
-            ("screening_instrument", "screening_instrument"),
         ]:
             self.fields[name].queryset = _codes(code_list)  # type: ignore[attr-defined]
+
+    def _screening_rows(self) -> list[dict[str, Any]]:
+        if not self.screening_forms.is_bound or not self.screening_forms.is_valid():
+            return []
+        return list(self.screening_forms.cleaned_data)
+
+    def is_valid(self) -> bool:
+        # Both run, so every error of the page is shown at once.
+        screenings_ok = not self.screening_forms.is_bound or self.screening_forms.is_valid()
+        return super().is_valid() and screenings_ok
 
     @property
     def selected_person(self) -> Any:
@@ -288,15 +321,13 @@ class EncounterForm(forms.Form):
                 birth_day=cleaned.get("new_birth_day"),
                 sex=cleaned.get("new_sex") or Sex.UNKNOWN,
             )
-        screenings = []
-        if cleaned.get("screening_instrument"):
-            screenings.append(
-                ScreeningInput(
-                    instrument=cleaned["screening_instrument"],
-                    score=cleaned.get("screening_score"),
-                    result=cleaned.get("screening_result", ""),
-                )
+        screenings = [
+            ScreeningInput(
+                instrument=row["instrument"], score=row.get("score"), result=row.get("result", "")
             )
+            for row in self._screening_rows()
+            if row.get("instrument")
+        ]
         simple = {
             name: cleaned.get(name)
             for name in [
@@ -382,7 +413,7 @@ def initial_for_new(actor: Actor, *, last_department_id: int | None) -> dict[str
 def initial_from_encounter(encounter: Encounter) -> dict[str, Any]:
     """The form's values for editing an existing encounter."""
     note = getattr(encounter, "clinical_note", None)
-    screening = encounter.screenings.select_related("instrument").first()
+    screenings = list(encounter.screenings.select_related("instrument"))
     local = timezone.localtime
 
     def when(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -434,9 +465,10 @@ def initial_from_encounter(encounter: Encounter) -> dict[str, Any]:
         others_on_scene=list(encounter.others_on_scene.all()),
         clinical_note=note.text if note else "",
         has_part2_information=note.has_part2_information if note else False,
-        screening_instrument=screening.instrument if screening else None,
-        screening_score=screening.score if screening else None,
-        screening_result=screening.result if screening else "",
+        screening_rows=[
+            {"instrument": row.instrument, "score": row.score, "result": row.result}
+            for row in screenings
+        ],
     )
     return initial
 

@@ -255,3 +255,42 @@ def test_list_filters_and_paginates(client, world):
 def test_anonymous_is_sent_to_log_in(client, world):
     response = client.get("/encounters/new/")
     assert (response.status_code, response.url) == (302, "/accounts/login/?next=/encounters/new/")
+
+
+def screening_rows(*rows: tuple[str, str, str]) -> dict:
+    data = {"screening-TOTAL_FORMS": str(len(rows)), "screening-INITIAL_FORMS": "0"}
+    for index, (instrument, score, result) in enumerate(rows):
+        data[f"screening-{index}-instrument"] = instrument
+        data[f"screening-{index}-score"] = score
+        data[f"screening-{index}-result"] = result
+    return data
+
+
+def test_several_screenings_are_recorded_and_kept_when_edited(client, world):
+    log_in(client, world.clinician)
+    rows = screening_rows(
+        (code_id("screening_instrument", "cssrs"), "4", "high risk"),
+        (code_id("screening_instrument", "phq9"), "17", ""),
+        ("", "", ""),
+    )
+    client.post("/encounters/new/", {**form_data(world), **rows})
+    encounter = Encounter.objects.get()
+    saved = [(row.instrument.key, row.score, row.result) for row in encounter.screenings.all()]
+    assert saved == [("cssrs", 4, "high risk"), ("phq9", 17, "")]
+
+    edit = client.get(f"/encounters/{encounter.pk}/edit/")
+    assert edit.context["form"].screening_forms.total_form_count() == 4
+    assert edit.context["form"].screening_forms.initial == [
+        {"instrument": encounter.screenings.first().instrument, "score": 4, "result": "high risk"},
+        {"instrument": encounter.screenings.last().instrument, "score": 17, "result": ""},
+    ]
+
+
+def test_a_score_without_an_instrument_is_refused(client, world):
+    log_in(client, world.clinician)
+    rows = screening_rows(("", "4", ""))
+    response = client.post("/encounters/new/", {**form_data(world), **rows})
+    assert response.context["form"].screening_forms.errors == [
+        {"instrument": ["Choose which screening this score belongs to."]}
+    ]
+    assert Encounter.objects.count() == 0
