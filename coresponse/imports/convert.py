@@ -21,6 +21,9 @@ from coresponse.programs.models import Department
 # A spreadsheet runs a cell as a formula when it starts with = + - @ (OWASP "CSV
 # injection"); signed numbers and phone numbers are data, not formulas.
 _NUMBER_LIKE = re.compile(r"[+-][\d\s().,/:+-]*\Z")
+_FORMULA_FIRST = frozenset("=+-@")
+# Runs of spaces, tabs and line breaks inside a cell, collapsed to one space.
+_SPACES = re.compile(r"[ \t\n\r\x0b\x0c]{2}|[\t\n\r\x0b\x0c]")
 # Identifiers are never shortened: a truncated incident number would merge two calls.
 KEY_FIELDS = {"incident_number", "source_ref", "cad_incident_number", "subject_ref", "external_id"}
 MAX_VALUE_SHOWN = 200
@@ -32,6 +35,32 @@ def is_formula(text: str) -> bool:
     if first in ("=", "@"):
         return True
     return first in ("+", "-") and _NUMBER_LIKE.match(text) is None
+
+
+class FormulaCell(Exception):
+    """A mapped cell that would run as a formula in a spreadsheet (the file is refused)."""
+
+    def __init__(self, column: str, text: str) -> None:
+        self.column = column
+        self.text = text
+        super().__init__(column)
+
+    def refusal(self, number: int) -> FileRefused:
+        return FileRefused(
+            f"Row {number}, column “{self.column}” starts like a spreadsheet formula "
+            f"({self.text[:40]!r}). Formulas are refused so that they cannot run when the data "
+            "is exported again: remove them (or put the value in quotes without the leading "
+            "sign) and import again.",
+            row=number,
+        )
+
+
+def _check_formula(column: str, text: str) -> None:
+    if text[0] in _FORMULA_FIRST and is_formula(text):
+        raise FormulaCell(column, text)
+
+
+NO_PROBLEMS: list[Problem] = []
 
 
 @dataclass
@@ -87,25 +116,11 @@ class RowConverter:
                     errors.setdefault(key, []).extend(messages)
         if errors:
             raise SpecError(errors)
-        self.mapped_cells = sorted({position for position in header.positions.values()})
-        self.column_names = {position: name for name, position in header.positions.items()}
-
-    def check_formulas(self, number: int, cells: list[str]) -> None:
-        """Refuse the file when a mapped cell would run as a formula in a spreadsheet."""
-        for position in self.mapped_cells:
-            if position < len(cells):
-                text = cells[position].strip()
-                if text and text[0] in "=+-@" and is_formula(text):
-                    raise FileRefused(
-                        f"Row {number}, column “{self.column_names[position]}” starts like a "
-                        f"spreadsheet formula ({text[:40]!r}). Formulas are refused so that "
-                        "they cannot run when the data is exported again: remove them (or "
-                        "put the value in quotes without the leading sign) and import again.",
-                        row=number,
-                    )
 
     def convert(self, cells: list[str]) -> tuple[dict[str, Any], list[Problem]]:
-        """The typed values of one row, and its problems (errors reject the row)."""
+        """The typed values of one row, and its problems (errors reject the row).
+
+        Raises `FormulaCell` when a mapped cell would run as a spreadsheet formula."""
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         for name, reader in self.readers:
@@ -148,24 +163,50 @@ class RowConverter:
         if value_type == ValueType.DATETIME and len(positions) > 1:
             return self._joined_reader(target, column_label, positions, parse, default_value)
         position = positions[0] if positions else -1
-
         has_default = bool(default)
+        missing = self._missing(target, column_label)
+        if value_type == ValueType.TEXT and not self.spec.value_map(target.name):
+            return self._plain_text_reader(target, column_label, position, default_value, missing)
 
         def read_one(cells: list[str]) -> tuple[Any, list[Problem]]:
             text = cells[position].strip() if 0 <= position < len(cells) else ""
             if not text:
                 if has_default:
-                    return default_value, []
-                return None, self._missing(target, column_label)
+                    return default_value, NO_PROBLEMS
+                return None, missing
+            _check_formula(column_label, text)
             value, problem = parse(text)
-            return value, [problem] if problem is not None else []
+            return value, [problem] if problem is not None else NO_PROBLEMS
 
         return read_one
+
+    def _plain_text_reader(
+        self, target: Target, column: str, position: int, default_value: Any, missing: list[Problem]
+    ) -> Reader:
+        """The common case, kept short because it runs millions of times: text without
+        translations."""
+        slow = self._text_parser(target, column)
+        limit = target.max_length or 1 << 30
+        spaces = _SPACES.search
+
+        def read_text(cells: list[str]) -> tuple[Any, list[Problem]]:
+            text = cells[position].strip() if 0 <= position < len(cells) else ""
+            if not text:
+                return (
+                    (default_value, NO_PROBLEMS) if default_value is not None else (None, missing)
+                )
+            _check_formula(column, text)
+            if spaces(text) is None and len(text) <= limit:
+                return text, NO_PROBLEMS
+            value, problem = slow(text)
+            return value, [problem] if problem is not None else NO_PROBLEMS
+
+        return read_text
 
     def _missing(self, target: Target, column: str) -> list[Problem]:
         if target.is_required:
             return [Problem(target.name, column, "missing", f"{target.label} is empty.")]
-        return []
+        return NO_PROBLEMS
 
     def _joined_reader(
         self,
@@ -180,10 +221,11 @@ class RowConverter:
             text = " ".join(part for part in parts if part)
             if not text:
                 if default_value is not None:
-                    return default_value, []
+                    return default_value, NO_PROBLEMS
                 return None, self._missing(target, column)
+            _check_formula(column, text)
             value, problem = parse(text)
-            return value, [problem] if problem is not None else []
+            return value, [problem] if problem is not None else NO_PROBLEMS
 
         return read_joined
 
@@ -208,6 +250,7 @@ class RowConverter:
                     part = part.strip()
                     if not part:
                         continue
+                    _check_formula(column, part)
                     code, problem = parse(part)
                     if problem is not None:
                         problem.column = column
@@ -228,7 +271,7 @@ class RowConverter:
         is_key = target.name in KEY_FIELDS
 
         def parse_text(text: str) -> tuple[Any, Problem | None]:
-            if "  " in text or "\n" in text or "\t" in text:
+            if _SPACES.search(text):
                 text = " ".join(text.split())
             if translations:
                 text = translations.get(normalize_key(text), text)

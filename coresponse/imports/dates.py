@@ -61,6 +61,17 @@ class DateFormatError(ValueError):
 
 def compile_format(date_format: str) -> re.Pattern[str]:
     """A regular expression with named groups for one strptime-style format."""
+    pattern, seen = _translate(date_format)
+    if not ({"Y", "y"} & seen) or ("m" not in seen and "b" not in seen) or "d" not in seen:
+        raise DateFormatError(
+            f"The date format “{date_format}” needs a year, a month and a day (%Y %m %d)."
+        )
+    if "I" in seen and "p" not in seen:
+        raise DateFormatError(f"The date format “{date_format}” uses %I (12-hour) without %p.")
+    return re.compile(pattern + r"\Z")
+
+
+def _translate(date_format: str) -> tuple[str, set[str]]:
     pattern = []
     index = 0
     seen: set[str] = set()
@@ -86,13 +97,68 @@ def compile_format(date_format: str) -> re.Pattern[str]:
             continue
         pattern.append(r"\s+" if char.isspace() else re.escape(char))
         index += 1
-    if not ({"Y", "y"} & seen) or ("m" not in seen and "b" not in seen) or "d" not in seen:
-        raise DateFormatError(
-            f"The date format “{date_format}” needs a year, a month and a day (%Y %m %d)."
-        )
-    if "I" in seen and "p" not in seen:
-        raise DateFormatError(f"The date format “{date_format}” uses %I (12-hour) without %p.")
-    return re.compile("".join(pattern) + r"\Z")
+    return "".join(pattern), seen
+
+
+_DATE_CODES = set("Yymdb")
+_TIME_CODES = set("HIMSfp")
+_MISSING = object()
+_CACHE_LIMIT = 100_000
+
+
+def _codes(part: str) -> set[str]:
+    return set(re.findall(r"%(.)", part))
+
+
+class _SplitFormat:
+    """A "DATE TIME" format read in two cached halves: an export repeats the same few
+    thousand dates and at most 86,400 times of day, so after the first rows reading a
+    timestamp is two dictionary look-ups instead of a regular expression and arithmetic."""
+
+    def __init__(self, date_part: str, time_part: str, reader: DateReader) -> None:
+        self.date_pattern = compile_format(date_part)
+        self.time_pattern = re.compile(_translate(time_part)[0] + r"\Z")
+        self.reader = reader
+        self.dates: dict[str, str | None] = {}
+        self.times: dict[str, str | None] = {}
+
+    @classmethod
+    def of(cls, date_format: str, reader: DateReader) -> _SplitFormat | None:
+        date_part, space, time_part = date_format.partition(" ")
+        if not space or not time_part.strip():
+            return None
+        if not _codes(date_part) <= _DATE_CODES or not _codes(time_part) <= _TIME_CODES:
+            return None
+        return cls(date_part, time_part.strip(), reader)
+
+    def read(self, text: str) -> str | None:
+        head, space, tail = text.partition(" ")
+        if not space:
+            return None
+        tail = tail.lstrip()
+        day = self.dates.get(head, _MISSING)
+        if day is _MISSING:
+            match = self.date_pattern.match(head)
+            value = self.reader._canonical(match.groupdict()) if match else None
+            day = value[:10] if value else None
+            if len(self.dates) < _CACHE_LIMIT:
+                self.dates[head] = day
+        if day is None:
+            return None
+        clock = self.times.get(tail, _MISSING)
+        if clock is _MISSING:
+            match = self.time_pattern.match(tail)
+            value = (
+                self.reader._canonical({"Y": "2000", "m": "1", "d": "1", **match.groupdict()})
+                if match
+                else None
+            )
+            clock = value[11:] if value else None
+            if len(self.times) < _CACHE_LIMIT:
+                self.times[tail] = clock
+        if clock is None:
+            return None
+        return f"{day} {clock}"
 
 
 class DateReader:
@@ -104,27 +170,41 @@ class DateReader:
     """
 
     def __init__(self, date_formats: list[str], zone: ZoneInfo) -> None:
-        self.patterns = [compile_format(date_format) for date_format in date_formats]
         self.zone = zone
         self._valid_days: dict[str, bool] = {}
-        self._last = 0
+        # Formats are tried in the mapping's order, always: with "03/04/2019" both m/d and
+        # d/m fit, and the first listed must win on every row.
+        self.entries = [
+            (_SplitFormat.of(date_format, self), compile_format(date_format))
+            for date_format in date_formats
+        ]
 
     def read(self, text: str) -> str | None:
-        patterns = self.patterns
-        count = len(patterns)
-        # Exports mostly keep one format: try the one that worked last first.
-        for offset in range(count):
-            position = (self._last + offset) % count
-            match = patterns[position].match(text)
-            if match is not None:
-                value = self._canonical(match.groupdict())
+        for split, pattern in self.entries:
+            if split is not None and " " in text:
+                value = split.read(text)
                 if value is not None:
-                    self._last = position
                     return value
+                continue
+            match = pattern.match(text)
+            if match is not None:
+                canonical = self._canonical(match.groupdict())
+                if canonical is not None:
+                    return canonical
         match = _ISO.match(text)
         if match is not None and match.end() == len(text):
             return self._canonical(match.groupdict())
         return None
+
+    def _check_day(self, day_text: str) -> bool:
+        try:
+            datetime.date.fromisoformat(day_text)
+            valid = True
+        except ValueError:
+            valid = False
+        if len(self._valid_days) < 100_000:
+            self._valid_days[day_text] = valid
+        return valid
 
     def _canonical(self, parts: dict[str, str | None]) -> str | None:
         year = parts.get("Y")
@@ -143,13 +223,7 @@ class DateReader:
         day_text = f"{year}-{month:0>2}-{parts['d']:0>2}"
         valid = self._valid_days.get(day_text)
         if valid is None:
-            try:
-                datetime.date.fromisoformat(day_text)
-                valid = True
-            except ValueError:
-                valid = False
-            if len(self._valid_days) < 100_000:
-                self._valid_days[day_text] = valid
+            valid = self._check_day(day_text)
         if not valid:
             return None
         hour = parts.get("H")

@@ -183,11 +183,16 @@ class CsvSource(RowSource):
         self.binary: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by close()
         self.total = path.stat().st_size
         lines: Iterator[str]
+        # Whether a line longer than a cell may be has been read since the last row.
+        self.long_line = False
         if encoding.startswith("utf-16"):
             # Two-byte line breaks: only a text wrapper splits UTF-16 into lines correctly.
             lines = io.TextIOWrapper(self.binary, encoding=encoding, errors="strict", newline="")
+            self.long_line = True
+            self.always_check = True
         else:
             lines = self._decoded_lines()
+            self.always_check = False
         self.reader = csv.reader(lines, delimiter=spec.delimiter, strict=False)
         self.number = 0
         try:
@@ -203,6 +208,8 @@ class CsvSource(RowSource):
         # row it is on.
         encoding = self.encoding
         for raw in self.binary:
+            if len(raw) > MAX_CELL_CHARS:
+                self.long_line = True
             try:
                 yield raw.decode(encoding)
             except UnicodeDecodeError as error:
@@ -243,11 +250,27 @@ class CsvSource(RowSource):
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         yield from self.pending
         self.pending = []
-        while True:
-            row = self._next()
-            if row is None:
-                return
-            yield self.number, row
+        reader = self.reader
+        lines_read = reader.line_num
+        try:
+            for row in reader:
+                self.number += 1
+                # Cells can only be too long on a long line or in a record spanning lines.
+                if self.long_line or reader.line_num != lines_read + 1:
+                    _check_cells(self.number, row)
+                    self.long_line = self.always_check
+                lines_read = reader.line_num
+                yield self.number, row
+        except UnicodeDecodeError as error:
+            raise FileRefused(
+                _encoding_message(self.encoding, error, self.number + 1), row=self.number + 1
+            ) from None
+        except csv.Error as error:
+            raise FileRefused(
+                f"Row {self.number + 1} cannot be read as CSV ({error}). Check that the file is "
+                "a CSV export and that its quotes are balanced.",
+                row=self.number + 1,
+            ) from None
 
     def done(self) -> int:
         return self.binary.tell()

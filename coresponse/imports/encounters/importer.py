@@ -36,7 +36,7 @@ from coresponse.encounters.rules import encounter_errors
 # The encounter app's own write steps, so imported rows are saved exactly like form entries.
 from coresponse.encounters.services import _apply, _save_related, encounter_snapshot
 from coresponse.imports.common import Counts, DateGuard, Progress, check_events
-from coresponse.imports.convert import CodeBook, Problem, RowConverter
+from coresponse.imports.convert import CodeBook, FormulaCell, Problem, RowConverter
 from coresponse.imports.dates import local_text_to_utc
 from coresponse.imports.encounters.people import (
     Ambiguous,
@@ -145,7 +145,10 @@ class EncounterImport:
             for number, cells in source.rows():
                 if not "".join(cells).strip():
                     continue
-                values, problems = self.converter.convert(cells)
+                try:
+                    values, problems = self.converter.convert(cells)
+                except FormulaCell:
+                    continue
                 if any(problem.is_error for problem in problems):
                     continue
                 key = self._key_of(values)
@@ -161,8 +164,10 @@ class EncounterImport:
                 counts.rows_blank += 1
                 continue
             counts.rows_in += 1
-            self.converter.check_formulas(number, cells)
-            values, problems = self.converter.convert(cells)
+            try:
+                values, problems = self.converter.convert(cells)
+            except FormulaCell as formula:
+                raise formula.refusal(number) from None
             problems.extend(check_events(values, EVENT_ORDER, self.columns))
             self.date_guard.check(values, problems)
             key = self._key_of(values)
