@@ -4,12 +4,16 @@ from rest_framework.routers import DefaultRouter
 
 from coresponse.encounters.api import EncounterViewSet
 from coresponse.people.api import PersonViewSet
+from coresponse.referrals.api import FollowUpViewSet, ReferralViewSet
 
 router = DefaultRouter()
 # The viewsets take no `format` argument: ".json" suffixes would crash them (500).
 router.include_format_suffixes = False
 router.register("encounters", EncounterViewSet, basename="encounter")
 router.register("people", PersonViewSet, basename="person")
+# Referrals and follow-ups (issue 4)
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 
 app_name = "api"
 urlpatterns = [

@@ -54,7 +54,11 @@ def make_referral(place: Place) -> int:
 
 
 def make_follow_up(place: Place) -> int:
-    """An officer's request (police-visible note) with a clinical outcome canary."""
+    """A follow-up request (police-visible note) with a clinical outcome canary.
+
+    The place's clinician stands in as the requester: any requester makes it a request the
+    department's officers may read (police fields only).
+    """
     import datetime
 
     from django.utils import timezone
@@ -78,6 +82,7 @@ def make_follow_up(place: Place) -> int:
         outcome=f"Outcome {place.clinical_canary}",
         due_at=timezone.now() + datetime.timedelta(days=1),
         assignee=place.clinician,
+        requested_by=place.clinician,
     )
     return follow_up.pk
 
@@ -136,5 +141,39 @@ ROUTES = [
         # Police ask (an empty request is refused with a message); clinicians record their
         # own follow-ups instead.
         post=expect(404, officer=302, liaison=302, clinician=403, supervisor=403),
+    ),
+    # REST API: lists answer every staff member, cut to what they may see; an empty post
+    # is refused field by field.
+    Route("api:referral-list", get=expect(200), post=expect(400)),
+    Route("api:referral-detail", kwargs={"pk": "referral"}, get=expect(404, **CLINICAL)),
+    Route(
+        "api:referral-status",
+        kwargs={"pk": "referral"},
+        get=expect(405),
+        post=expect(404, clinician=400, supervisor=400),
+    ),
+    Route("api:follow-up-list", get=expect(200), post=expect(400)),
+    Route(
+        "api:follow-up-detail",
+        kwargs={"pk": "follow_up"},
+        get=expect(404, officer=200, liaison=200, **CLINICAL),
+    ),
+    Route(
+        "api:follow-up-complete",
+        kwargs={"pk": "follow_up"},
+        get=expect(405),
+        post=expect(404, clinician=400, supervisor=400),
+    ),
+    Route(
+        "api:follow-up-cancel",
+        kwargs={"pk": "follow_up"},
+        get=expect(405),
+        post=expect(404, clinician=400, supervisor=400),
+    ),
+    Route(
+        "api:follow-up-assign",
+        kwargs={"pk": "follow_up"},
+        get=expect(405),
+        post=expect(404, clinician=400, supervisor=400),
     ),
 ]

@@ -13,8 +13,9 @@ from coresponse.encounters.selectors import encounter_view_of
 from coresponse.people.models import Person
 from coresponse.people.selectors import person_view_of
 from coresponse.referrals import selectors
-from coresponse.referrals.forms import DISPOSITION_NEEDS, RequestForm
+from coresponse.referrals.forms import RequestForm
 from coresponse.referrals.models import FollowUp
+from coresponse.referrals.needs import DISPOSITION_NEEDS
 
 register = template.Library()
 

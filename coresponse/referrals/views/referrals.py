@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from coresponse.common.http import AuthenticatedHttpRequest
 from coresponse.encounters.selectors import encounter_for_edit
 from coresponse.referrals import selectors, services
-from coresponse.referrals.forms import DISPOSITION_NEEDS, ReferralForm, StatusForm
+from coresponse.referrals.forms import ReferralForm, StatusForm
 from coresponse.referrals.lifecycle import NEXT_STATUSES
 from coresponse.referrals.models import Referral
+from coresponse.referrals.needs import DISPOSITION_NEEDS
 from coresponse.referrals.templatetags.referrals_tags import follow_up_context
 from coresponse.referrals.views.common import add_errors, back, message_of
 
