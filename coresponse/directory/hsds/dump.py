@@ -73,8 +73,21 @@ def _compact(row: Row) -> Row:
     return {key: value for key, value in row.items() if value is not None}
 
 
-def _children(rows: list[Row], key: str, value: str) -> list[Row]:
-    return [_compact(row) for row in rows if row.get(key) == value]
+class _ChildIndex:
+    """Rows of each table grouped by a parent column, built once (no scan per parent)."""
+
+    def __init__(self, tables: dict[str, list[Row]]) -> None:
+        self.tables = tables
+        self.groups: dict[tuple[str, str], dict[str, list[Row]]] = {}
+
+    def __call__(self, table: str, key: str, value: str) -> list[Row]:
+        if (table, key) not in self.groups:
+            grouped: dict[str, list[Row]] = {}
+            for row in self.tables[table]:
+                if row.get(key) is not None:
+                    grouped.setdefault(row[key], []).append(_compact(row))
+            self.groups[(table, key)] = grouped
+        return self.groups[(table, key)].get(value, [])
 
 
 def to_json(tables: dict[str, list[Row]]) -> str:
@@ -85,22 +98,23 @@ def to_json(tables: dict[str, list[Row]]) -> str:
     """
     by_id = {name: {row["id"]: row for row in rows} for name, rows in tables.items()}
     used: dict[str, set[str]] = {name: set() for name in tables}
+    children = _ChildIndex(tables)
 
     def organization(identifier: str) -> Row:
         used["organizations"].add(identifier)
         return {
             **_compact(by_id["organizations"][identifier]),
-            "phones": _children(tables["phones"], "organization_id", identifier),
+            "phones": children("phones", "organization_id", identifier),
         }
 
     def location(identifier: str) -> Row:
         used["locations"].add(identifier)
         return {
             **_compact(by_id["locations"][identifier]),
-            "addresses": _children(tables["addresses"], "location_id", identifier),
-            "phones": _children(tables["phones"], "location_id", identifier),
-            "languages": _children(tables["languages"], "location_id", identifier),
-            "schedules": _children(tables["schedules"], "location_id", identifier),
+            "addresses": children("addresses", "location_id", identifier),
+            "phones": children("phones", "location_id", identifier),
+            "languages": children("languages", "location_id", identifier),
+            "schedules": children("schedules", "location_id", identifier),
         }
 
     def unit(identifier: str) -> Row:
@@ -119,21 +133,21 @@ def to_json(tables: dict[str, list[Row]]) -> str:
             {
                 **_compact(service),
                 "organization": organization(service["organization_id"]),
-                "phones": _children(tables["phones"], "service_id", identifier),
-                "schedules": _children(tables["schedules"], "service_id", identifier),
-                "service_areas": _children(tables["service_areas"], "service_id", identifier),
-                "languages": _children(tables["languages"], "service_id", identifier),
+                "phones": children("phones", "service_id", identifier),
+                "schedules": children("schedules", "service_id", identifier),
+                "service_areas": children("service_areas", "service_id", identifier),
+                "languages": children("languages", "service_id", identifier),
                 "capacities": [
                     {**row, "unit": unit(row["unit_id"])}
-                    for row in _children(tables["service_capacities"], "service_id", identifier)
+                    for row in children("service_capacities", "service_id", identifier)
                 ],
                 "attributes": [
                     {**row, "taxonomy_term": term(row["taxonomy_term_id"])}
-                    for row in _children(tables["attributes"], "link_id", identifier)
+                    for row in children("attributes", "link_id", identifier)
                 ],
                 "service_at_locations": [
                     {**row, "location": location(row["location_id"])}
-                    for row in _children(tables["service_at_locations"], "service_id", identifier)
+                    for row in children("service_at_locations", "service_id", identifier)
                 ],
             }
         )
