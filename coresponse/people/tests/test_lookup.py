@@ -102,3 +102,25 @@ def test_services_keep_the_keys_current(world) -> None:  # type: ignore[no-untyp
     person_add_alias(actor=world.clinician, person=person, first_name="Lola", last_name="")
     keys = set(PersonLookupKey.objects.filter(person=person).values_list("key", flat=True))
     assert {"dolores", "quigley", "marsh", "lola"} <= keys
+
+
+def test_lookup_fragment_shows_the_evidence_and_audits_what_it_showed(client, world, kathy) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from coresponse.audit.models import AuditEvent
+    from coresponse.common.testing import log_in
+
+    log_in(client, world.clinician)
+    response = client.get(reverse("people:lookup"), {"q": "kat"})
+    text = response.content.decode()
+    assert "Katherine Sullivan" in text
+    assert "first name starts with what was typed" in text
+    assert "&lt;1%" in text
+    searched = AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH, object_type="person")
+    assert [event.object_id for event in searched] == [str(kathy.pk)]
+
+    log_in(client, world.outsider)
+    assert (
+        "Katherine Sullivan"
+        not in client.get(reverse("people:lookup"), {"q": "kat"}).content.decode()
+    )
