@@ -24,4 +24,7 @@ urlpatterns = [
     path("training/", include("coresponse.training.urls")),
     path("outreach/", include("coresponse.outreach.urls")),
     path("", include("coresponse.outreach.public_urls")),
+    # Data imports and dispatch calls (issue 6)
+    path("imports/", include("coresponse.imports.urls")),
+    path("calls/", include("coresponse.dispatch.urls")),
 ]

@@ -7,7 +7,9 @@ supervisors manage the import and the mental-health rules of their departments.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from coresponse.accounts.access import Actor, access_for
@@ -61,3 +63,40 @@ def department_for_calls(actor: Actor, department_id: int | str) -> Department:
 def rules_of(department: Department) -> QuerySet[MentalHealthRule]:
     """The identification rules of a department the caller may already see."""
     return MentalHealthRule.objects.filter(department=department).order_by("field", "pattern", "id")
+
+
+def mental_health_call_reasons(
+    department_id: int, start: datetime.datetime, end: datetime.datetime
+) -> list[tuple[str, int]]:
+    """Why a department's calls of [start, end) count as mental-health: calls per reason
+    (the flag or a rule), most first. Counts only, never calls."""
+    rows = (
+        DispatchCall.objects.filter(
+            department_id=department_id,
+            received_at__gte=start,
+            received_at__lt=end,
+            is_mental_health=True,
+        )
+        .values("mental_health_reason")
+        .annotate(calls=Count("id"))
+        .order_by("-calls", "mental_health_reason")
+    )
+    return [(row["mental_health_reason"] or "(no reason recorded)", row["calls"]) for row in rows]
+
+
+def rule_managed_by(actor: Actor, rule_id: int) -> MentalHealthRule:
+    """A rule of a department the actor manages, or 404."""
+    try:
+        return MentalHealthRule.objects.select_related("department").get(
+            pk=rule_id, department__in=call_departments_managed_by(actor)
+        )
+    except (MentalHealthRule.DoesNotExist, ValueError, TypeError):
+        raise Http404("No rule found.") from None
+
+
+def department_managed_by(actor: Actor, department_id: int | str) -> Department:
+    """One department whose calls and rules the actor manages, or 404."""
+    try:
+        return call_departments_managed_by(actor).get(pk=department_id)
+    except (Department.DoesNotExist, ValueError, TypeError):
+        raise Http404("No department found.") from None

@@ -21,6 +21,7 @@ from coresponse.encounters.models import ClinicalNote, Encounter, EncounterRevis
 from coresponse.encounters.services import encounter_snapshot
 from coresponse.imports.models import ImportChange, ImportKind, ImportRun
 from coresponse.people.models import Person
+from coresponse.reporting import rollups
 
 
 class RollbackRefused(Exception):
@@ -131,6 +132,7 @@ def _roll_back_encounters(run: ImportRun, actor: User) -> dict[str, int]:
     for change in changes:
         if change.object_type == "person" and change.action == ImportChange.Action.CREATED:
             people_removed += _remove_person(change.object_id, run, actor)
+    rollups.encounters_changed(ids)
     return {"deleted": deleted, "restored": restored, "people_removed": people_removed}
 
 

@@ -52,6 +52,7 @@ from coresponse.imports.spec import MappingSpec
 from coresponse.people.models import Person
 from coresponse.people.services import PersonInput, person_create
 from coresponse.programs.models import Department, Program
+from coresponse.reporting import rollups
 
 KEY_NAMESPACE = uuid.UUID("6f1c5a4e-2b7d-4c1e-9a55-0c0e5e1d2f30")
 EVENT_ORDER = ["occurred_at", "clinician_arrived_at", "clinician_cleared_at"]
@@ -131,6 +132,7 @@ class EncounterImport:
         self.to_utc = local_text_to_utc(spec.zone)
         self.counts = Counts()
         self.rows_of: dict[str, list[int]] = {}
+        self.touched: set[int] = set()
         self.people_without_birth: dict[tuple[str, str], Person] = {}
         self.now = timezone.now()
         self.date_guard = DateGuard(
@@ -190,6 +192,9 @@ class EncounterImport:
             if counts.rows_in % PROGRESS_EVERY == 0:
                 self.progress(self.source.done(), self.source.total, counts.rows_in)
         self.date_guard.finish()
+        # Imported encounters count in every measure like any other: bring the precomputed
+        # figures up to date for all of them at once.
+        rollups.encounters_changed(self.touched)
         self.progress(self.source.done(), self.source.total, counts.rows_in)
         return counts
 
@@ -437,6 +442,7 @@ class EncounterImport:
         _apply(encounter, data, person)
         encounter.save()
         _save_related(encounter, data)
+        self.touched.add(encounter.pk)
         self.counts.created += 1
         audit_record(
             actor=self.actor,
@@ -481,6 +487,7 @@ class EncounterImport:
         existing.version += 1
         existing.save()
         _save_related(existing, data)
+        self.touched.add(existing.pk)
         audit_record(
             actor=self.actor,
             action=AuditEvent.Action.AMEND,

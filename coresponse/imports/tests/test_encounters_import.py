@@ -23,6 +23,9 @@ from coresponse.imports.tests.helpers import (
     save_profile,
 )
 from coresponse.people.models import Person
+from coresponse.reporting.measures.encounters import arrest_diversion_rate, encounters
+from coresponse.reporting.measures.figures import figures_of
+from coresponse.reporting.measures.types import Selection
 
 pytestmark = pytest.mark.django_db
 SPREADSHEET = SAMPLES / "ashford_program_spreadsheet.csv"
@@ -185,3 +188,22 @@ def test_a_corrected_row_amends_the_encounter_and_roll_back_restores_it(world, t
     assert Person.objects.count() == 0
     first.refresh_from_db()
     assert first.status == ImportRun.Status.ROLLED_BACK
+
+
+def test_imported_encounters_count_in_the_measures_until_rolled_back(world):
+    selection = Selection(
+        department_ids=frozenset({world.ashford.pk}),
+        start=datetime.date(2016, 1, 1),
+        end=datetime.date(2017, 1, 1),
+    )
+    run = run_import(world.supervisor, _profile(world), SPREADSHEET)
+    figures = figures_of(selection)
+    # Cases 2016-001, -002, -003 and -007; -002 (criminal, diverted) and -007 (arrested).
+    assert encounters(figures) == 4
+    assert arrest_diversion_rate(figures).as_dict() == {
+        "numerator": 1,
+        "denominator": 2,
+        "value": 0.5,
+    }
+    import_run_roll_back(actor=world.supervisor, run=run)
+    assert encounters(figures_of(selection)) == 0
