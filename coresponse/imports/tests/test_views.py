@@ -75,7 +75,7 @@ def test_rolling_back_from_the_page(client, world):
     client.post(reverse("imports:new"), {"profile": profile.pk, "file": _upload()})
     run = ImportRun.objects.get()
     response = client.post(reverse("imports:run_rollback", args=[run.pk]), follow=True)
-    assert "Run 1 rolled back: 6 deleted, 0 restored." in response.content.decode()
+    assert f"Run {run.pk} rolled back: 6 deleted, 0 restored." in response.content.decode()
     assert DispatchCall.objects.count() == 0
     again = client.post(reverse("imports:run_rollback", args=[run.pk]), follow=True)
     assert (
