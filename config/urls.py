@@ -27,4 +27,6 @@ urlpatterns = [
     # Data imports and dispatch calls (issue 6)
     path("imports/", include("coresponse.imports.urls")),
     path("calls/", include("coresponse.dispatch.urls")),
+    # Outcomes (issue 5): /outcomes/ (public) and /reports/
+    path("", include("coresponse.reporting.urls")),
 ]

@@ -47,6 +47,7 @@ _FIELDS = (
     "sex",
     "race",
     "ethnicity",
+    "call_source__key",
 )
 
 
@@ -102,6 +103,7 @@ def _fact(
         sex,
         race,
         ethnicity,
+        call_source,
     ) = row
     local_day = occurred_at.astimezone(zone).date()
     is_criminal = bool(has_criminal_conduct)
@@ -132,6 +134,7 @@ def _fact(
         race=race,
         ethnicity=ethnicity,
         problems=" ".join(sorted(problems)),
+        call_source=call_source or "",
     )
 
 

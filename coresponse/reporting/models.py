@@ -44,6 +44,7 @@ class EncounterFact(models.Model):
     race = models.CharField(max_length=20)
     ethnicity = models.CharField(max_length=20)
     problems = models.CharField(max_length=600, blank=True, help_text="Space-separated keys.")
+    call_source = models.CharField(max_length=60, blank=True)
 
     class Meta:
         indexes = [

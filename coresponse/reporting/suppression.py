@@ -76,7 +76,7 @@ def _line_needs_more(
 
 def _withhold_one_more(
     problem: Problem, line: tuple[Key, tuple[Key, ...]], withheld: set[Key]
-) -> bool:
+) -> Key | None:
     total, parts = line
     candidates = [
         member
@@ -84,18 +84,74 @@ def _withhold_one_more(
         if member not in withheld and problem.values[member] > 0
     ]
     if not candidates:
-        return False
+        return None
     # Prefer the smallest part; the total is withheld only when no part is left.
-    withheld.add(min(candidates, key=lambda member: (member == total, problem.values[member])))
-    return True
+    chosen = min(candidates, key=lambda member: (member == total, problem.values[member]))
+    withheld.add(chosen)
+    return chosen
 
 
-def _determined(problem: Problem, withheld: set[Key]) -> list[Key]:
-    """Withheld cells of 1–10 whose value the shown cells and the lines fix exactly."""
-    variables = sorted(withheld, key=repr)
+def _determined(
+    problem: Problem, withheld: set[Key], cache: dict[frozenset[Key], list[Key]]
+) -> list[Key]:
+    """Withheld cells of 1–10 whose value the shown cells and the lines fix exactly.
+
+    A line holding a withheld cell that appears in no other line (a hidden difference) says
+    nothing about the rest, so it is left out. The rest splits into independent groups of
+    cells joined by lines; each group is reduced once and remembered.
+    """
+    appearances: dict[Key, int] = {}
+    for total, parts in problem.lines:
+        for member in (total, *parts):
+            appearances[member] = appearances.get(member, 0) + 1
+    relevant, dropped = [], []
+    for total, parts in problem.lines:
+        members = [member for member in (total, *parts) if member in withheld]
+        lonely = [member for member in members if appearances[member] == 1]
+        if lonely:
+            dropped.append((lonely, [member for member in members if member not in lonely]))
+        elif members:
+            relevant.append((total, parts, members))
+    parent: dict[Key, Key] = {}
+
+    def root(key: Key) -> Key:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for _, _, members in relevant:
+        for member in members[1:]:
+            parent[root(member)] = root(members[0])
+    groups: dict[Key, list[tuple[Key, tuple[Key, ...]]]] = {}
+    variables_of: dict[Key, set[Key]] = {}
+    for total, parts, members in relevant:
+        group = root(members[0])
+        groups.setdefault(group, []).append((total, parts))
+        variables_of.setdefault(group, set()).update(members)
+    fixed: set[Key] = set()
+    for group, lines in groups.items():
+        signature = frozenset(variables_of[group])
+        if signature not in cache:
+            cache[signature] = _determined_in(problem, withheld, lines)
+        fixed.update(cache[signature])
+    # A lonely cell is fixed when it is the only unknown left in its line.
+    for lonely, others in dropped:
+        if len(lonely) == 1 and all(member in fixed for member in others):
+            fixed.add(lonely[0])
+    return sorted((key for key in fixed if is_small(problem.values[key])), key=repr)
+
+
+def _determined_in(
+    problem: Problem, withheld: set[Key], lines: list[tuple[Key, tuple[Key, ...]]]
+) -> list[Key]:
+    variables = sorted(
+        {member for total, parts in lines for member in (total, *parts) if member in withheld},
+        key=repr,
+    )
     index = {key: position for position, key in enumerate(variables)}
     rows: list[dict[int, Fraction]] = []
-    for total, parts in problem.lines:
+    for total, parts in lines:
         row: dict[int, Fraction] = {}
         for member, sign in ((total, -1), *((part, 1) for part in parts)):
             if member in index:
@@ -104,11 +160,7 @@ def _determined(problem: Problem, withheld: set[Key]) -> list[Key]:
         if row:
             rows.append(row)
     pivots = _reduce(rows)
-    found = []
-    for column, row in pivots.items():
-        if len(row) == 1 and is_small(problem.values[variables[column]]):
-            found.append(variables[column])
-    return found
+    return [variables[column] for column, row in pivots.items() if len(row) == 1]
 
 
 def _reduce(rows: list[dict[int, Fraction]]) -> dict[int, dict[int, Fraction]]:
@@ -142,23 +194,41 @@ def _withhold_near(
     key: Key,
     withheld: set[Key],
     lines_of: dict[Key, list[tuple[Key, tuple[Key, ...]]]],
-) -> bool:
+) -> Key | None:
     """Withhold the smallest shown non-zero cell among the lines that pin `key`: those reached
     from it through withheld cells (the equations that determine it)."""
-    seen, queue, candidates = {key}, [key], set()
+    # Breadth first: a candidate in the cell's own lines beats a smaller one further away.
+    seen, layer = {key}, [key]
+    while layer:
+        candidates, following = set(), []
+        for current in layer:
+            for total, parts in lines_of.get(current, []):
+                for member in (total, *parts):
+                    if member in withheld:
+                        if member not in seen:
+                            seen.add(member)
+                            following.append(member)
+                    elif problem.values[member] > 0:
+                        candidates.add(member)
+        if candidates:
+            chosen = min(candidates, key=lambda member: (problem.values[member], repr(member)))
+            withheld.add(chosen)
+            return chosen
+        layer = following
+    return None
+
+
+def _reachable(
+    key: Key, withheld: set[Key], lines_of: dict[Key, list[tuple[Key, tuple[Key, ...]]]]
+) -> set[Key]:
+    seen, queue = {key}, [key]
     while queue:
         for total, parts in lines_of.get(queue.pop(), []):
             for member in (total, *parts):
-                if member in withheld:
-                    if member not in seen:
-                        seen.add(member)
-                        queue.append(member)
-                elif problem.values[member] > 0:
-                    candidates.add(member)
-    if not candidates:
-        return False
-    withheld.add(min(candidates, key=lambda member: (problem.values[member], repr(member))))
-    return True
+                if member in withheld and member not in seen:
+                    seen.add(member)
+                    queue.append(member)
+    return seen
 
 
 def suppress(problem: Problem) -> set[Key]:
@@ -170,21 +240,31 @@ def suppress(problem: Problem) -> set[Key]:
     for line in problem.lines:
         for member in (line[0], *line[1]):
             lines_of.setdefault(member, []).append(line)
+    cache: dict[frozenset[Key], list[Key]] = {}
+    pending = list(problem.lines)
     while True:
-        changed = False
-        for line in problem.lines:
+        # Lines to check again are only those of cells withheld since the last check.
+        while pending:
+            line = pending.pop()
             while _line_needs_more(problem, line, withheld):
-                if not _withhold_one_more(problem, line, withheld):
+                added = _withhold_one_more(problem, line, withheld)
+                if added is None:
                     break
-                changed = True
-        if changed:
-            continue
-        fixed = _determined(problem, withheld)
+                pending.extend(lines_of.get(added, []))
+        fixed = _determined(problem, withheld, cache)
         if not fixed:
             break
-        # One more cell at a time: it may well protect the other fixed cells too.
-        if not _withhold_near(problem, fixed[0], withheld, lines_of):
-            raise RuntimeError(f"Cannot protect {fixed[0]!r}: every neighbour is withheld.")
+        # One more cell per fixed cell's neighbourhood at a time: it may well protect the
+        # other fixed cells of its group too.
+        protected: set[Key] = set()
+        for key in fixed:
+            if key in protected:
+                continue
+            added = _withhold_near(problem, key, withheld, lines_of)
+            if added is None:
+                raise RuntimeError(f"Cannot protect {key!r}: every neighbour is withheld.")
+            pending.extend(lines_of.get(added, []))
+            protected |= _reachable(key, withheld, lines_of)
     return withheld | problem.hidden
 
 

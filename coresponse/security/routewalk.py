@@ -65,6 +65,8 @@ PUBLIC_ROUTES = frozenset(
         "public:newsletter-unsubscribe",
         "public:newsletter-unsubscribe-request",
         "public:get-help",
+        # Outcomes (issue 5): published, small-cell-suppressed figures per program.
+        "reporting:public_outcomes",
     }
 )
 

@@ -55,7 +55,7 @@ class CostAvoided:
         }
 
 
-def _costs_of(program_ids: Iterable[int]) -> dict[tuple[int, str], list[ProgramUnitCost]]:
+def unit_costs_of(program_ids: Iterable[int]) -> CostHistory:
     costs: dict[tuple[int, str], list[ProgramUnitCost]] = {}
     for cost in ProgramUnitCost.objects.filter(program_id__in=set(program_ids)).select_related(
         "program"
@@ -66,9 +66,18 @@ def _costs_of(program_ids: Iterable[int]) -> dict[tuple[int, str], list[ProgramU
     return costs
 
 
-def value_diversions(diversions: dict[tuple[int, int], list[int]]) -> CostAvoided:
-    """Value each program's monthly diversions at the unit cost in force on its first day."""
-    costs = _costs_of(program_id for program_id, _ in diversions)
+CostHistory = dict[tuple[int, str], list[ProgramUnitCost]]
+
+
+def value_diversions(
+    diversions: dict[tuple[int, int], list[int]], costs: CostHistory | None = None
+) -> CostAvoided:
+    """Value each program's monthly diversions at the unit cost in force on its first day.
+
+    `costs` is `unit_costs_of(programs)` when the caller already loaded them.
+    """
+    if costs is None:
+        costs = unit_costs_of(program_id for program_id, _ in diversions)
     totals = {
         ProgramUnitCost.Kind.ARREST_DIVERSION: Decimal(0),
         ProgramUnitCost.Kind.ED_DIVERSION: Decimal(0),
@@ -92,6 +101,8 @@ def value_diversions(diversions: dict[tuple[int, int], list[int]]) -> CostAvoide
                 unvalued += count
                 continue
             totals[kind] += cost.amount * count
+            if cost.pk in used:
+                continue
             used[cost.pk] = UnitCost(
                 program_id=program_id,
                 program=cost.program.name,

@@ -164,4 +164,4 @@ def cost_avoided(figures: Figures) -> CostAvoided:
     unit cost in force on its first day; every unit cost used is listed with its source.
     Diversions of programs without a unit cost are counted as unvalued, not guessed.
     """
-    return value_diversions(figures.diversions)
+    return value_diversions(figures.diversions, figures.unit_costs)

@@ -17,6 +17,7 @@ from django.db import connection
 
 from coresponse.programs.models import Department, ProgramDepartment
 from coresponse.reporting.facts import day_number, month_number
+from coresponse.reporting.measures.costs import CostHistory, unit_costs_of
 from coresponse.reporting.measures.periods import Period
 from coresponse.reporting.measures.types import Selection
 from coresponse.reporting.models import (
@@ -82,6 +83,8 @@ class Figures:
     people: People = field(default_factory=People)
     # (program id, month number) → [arrest diversions, ED diversions], for cost avoided.
     diversions: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    # The unit costs of the programs in `diversions`, loaded once for all periods.
+    unit_costs: CostHistory | None = None
 
 
 class RollupScope(NamedTuple):
@@ -272,12 +275,21 @@ def _people_from_facts(
                 setattr(people, name, getattr(people, name) + 1)
 
 
-def figures_by_period(selection: Selection, periods: Sequence[Period]) -> list[Figures]:
-    """The base figures of each of `periods` (consecutive, within one selection)."""
+_UNKNOWN = RollupScope("", 0)
+
+
+def figures_by_period(
+    selection: Selection, periods: Sequence[Period], *, scope: RollupScope | None = _UNKNOWN
+) -> list[Figures]:
+    """The base figures of each of `periods` (consecutive, within one selection).
+
+    `scope` is `rollup_scope(selection)` when the caller already knows it.
+    """
     result = [Figures(selection=selection.with_period(p.start, p.end)) for p in periods]
     if not periods or not selection.department_ids:
         return result
-    scope = rollup_scope(selection)
+    if scope is _UNKNOWN:
+        scope = rollup_scope(selection)
     whole_months = all(period.is_whole_months for period in periods)
     if whole_months and (scope is not None or not selection.program_ids):
         _counts_from_cells(scope, selection, periods, result)
@@ -287,6 +299,9 @@ def figures_by_period(selection: Selection, periods: Sequence[Period]) -> list[F
         _people_from_cells(scope, periods, result)
     else:
         _people_from_facts(selection, periods, result)
+    costs = unit_costs_of({program for item in result for program, _ in item.diversions})
+    for item in result:
+        item.unit_costs = costs
     return result
 
 
@@ -295,10 +310,63 @@ def figures_of(selection: Selection) -> Figures:
     return figures_by_period(selection, [Period(selection.start, selection.end)])[0]
 
 
-BREAKDOWN_DIMENSIONS = ("program", "department", "age_band", "sex", "race", "ethnicity", "problem")
+BREAKDOWN_DIMENSIONS = (
+    "program",
+    "department",
+    "age_band",
+    "sex",
+    "race",
+    "ethnicity",
+    "call_source",
+    "problem",
+)
 
 
-def breakdown_counts(selection: Selection, dimension: str) -> dict[str, Counts]:
+def breakdowns_of(
+    selection: Selection, dimensions: Sequence[str], *, scope: RollupScope | None = _UNKNOWN
+) -> dict[str, dict[str, Counts]]:
+    """Counts of the selection's whole period by each dimension's values.
+
+    Read in one query when the rollups answer for every dimension.
+    """
+    if scope is _UNKNOWN:
+        scope = rollup_scope(selection)
+    period = Period(selection.start, selection.end)
+    direct = [
+        dimension
+        for dimension in dimensions
+        if period.is_whole_months
+        and scope is not None
+        and (scope.scope, dimension)
+        not in ((Scope.PROGRAM, "program"), (Scope.DEPARTMENT, "department"))
+    ]
+    result: dict[str, dict[str, Counts]] = {dimension: {} for dimension in dimensions}
+    if direct and scope is not None:
+        sums = ", ".join(f"SUM({name})" for name in COUNT_FIELDS)
+        marks = ", ".join(["%s"] * len(direct))
+        rows = _query(
+            f"SELECT dimension, value, {sums} FROM {MeasureCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
+            f"WHERE scope = %s AND scope_id = %s AND dimension IN ({marks}) "
+            "AND month >= %s AND month < %s GROUP BY dimension, value",
+            [
+                scope.scope,
+                scope.scope_id,
+                *direct,
+                month_number(selection.start),
+                month_number(selection.end),
+            ],
+        )
+        for dimension, value, *values in rows:
+            result[dimension].setdefault(str(value), Counts()).add(values)
+    for dimension in dimensions:
+        if dimension not in direct:
+            result[dimension] = breakdown_counts(selection, dimension, scope=scope)
+    return result
+
+
+def breakdown_counts(
+    selection: Selection, dimension: str, *, scope: RollupScope | None = _UNKNOWN
+) -> dict[str, Counts]:
     """Counts of the selection's whole period by one dimension's values.
 
     Problems are multi-valued: an encounter counts once under each of its problems, so those
@@ -309,7 +377,8 @@ def breakdown_counts(selection: Selection, dimension: str) -> dict[str, Counts]:
     result: dict[str, Counts] = defaultdict(Counts)
     if not selection.department_ids:
         return {}
-    scope = rollup_scope(selection)
+    if scope is _UNKNOWN:
+        scope = rollup_scope(selection)
     period = Period(selection.start, selection.end)
     sums = ", ".join(f"SUM({name})" for name in COUNT_FIELDS)
     months = [month_number(selection.start), month_number(selection.end)]

@@ -11,21 +11,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from coresponse.reporting.measures import calls, encounters, paired
+from coresponse.reporting.measures import calls, encounters, paired, referrals
 from coresponse.reporting.measures.figures import Figures
-from coresponse.reporting.measures.types import Change
+from coresponse.reporting.measures.types import Change, Rate
 
 
 @dataclass(frozen=True)
 class Measure:
     name: str
     label: str
-    kind: str  # count | rate | time | money | change | paired | repeat_calls
+    kind: str  # count | rate | ratio | time | money | change | paired | repeat_calls | days
     function: Callable[[Figures], Any]
     # Computable for any breakdown row from summable counts alone.
     has_breakdowns: bool = False
     # Uses counts of a clinical field (presenting problems...): not for police roles.
     is_clinical: bool = False
+
+    @property
+    def is_rollup(self) -> bool:
+        """Computed from the precomputed figures alone (no query of its own)."""
+        return self.function.__module__.endswith("measures.encounters")
 
     @property
     def definition(self) -> str:
@@ -48,7 +53,27 @@ def repeat_call_people(figures: Figures) -> calls.RepeatCalls:
     return calls.repeat_call_people(figures.selection)
 
 
+def referral_closed_loop_rate(figures: Figures) -> Rate:
+    return referrals.referral_closed_loop_rate(figures.selection)
+
+
+def referral_attended_share(figures: Figures) -> Rate:
+    return referrals.referral_attended_share(figures.selection)
+
+
+def follow_ups_on_time_rate(figures: Figures) -> Rate:
+    return referrals.follow_ups_on_time_rate(figures.selection)
+
+
+def days_encounter_to_first_service(figures: Figures) -> referrals.DaysSummary:
+    return referrals.days_encounter_to_first_service(figures.selection)
+
+
 for _wrapper, _function in (
+    (referral_closed_loop_rate, referrals.referral_closed_loop_rate),
+    (referral_attended_share, referrals.referral_attended_share),
+    (follow_ups_on_time_rate, referrals.follow_ups_on_time_rate),
+    (days_encounter_to_first_service, referrals.days_encounter_to_first_service),
     (mental_health_calls, calls.mental_health_calls),
     (mental_health_call_change, calls.mental_health_call_change),
     (repeat_call_addresses, calls.repeat_call_addresses),
@@ -60,7 +85,7 @@ _ALL = [
     Measure("encounters", "Encounters", "count", encounters.encounters, has_breakdowns=True),
     Measure("distinct_people", "Distinct people", "count", encounters.distinct_people),
     Measure(
-        "encounters_per_person", "Encounters per person", "rate", encounters.encounters_per_person
+        "encounters_per_person", "Encounters per person", "ratio", encounters.encounters_per_person
     ),
     Measure(
         "arrest_diversion_rate",
@@ -124,6 +149,21 @@ _ALL = [
         "Contacts before/after an attended referral (90 days)",
         "paired",
         paired.contacts_before_after_referral,
+    ),
+    Measure(
+        "referral_closed_loop_rate",
+        "Referral closed-loop rate",
+        "rate",
+        referral_closed_loop_rate,
+    ),
+    Measure("referral_attended_share", "Referrals attended", "rate", referral_attended_share),
+    Measure("follow_ups_on_time_rate", "Follow-ups on time", "rate", follow_ups_on_time_rate),
+    Measure(
+        "days_encounter_to_first_service",
+        "Days from encounter to first service",
+        "days",
+        days_encounter_to_first_service,
+        is_clinical=True,
     ),
     Measure("mental_health_calls", "Mental-health calls", "count", mental_health_calls),
     Measure(

@@ -109,3 +109,18 @@ def test_a_rate_whose_complement_is_small_is_withheld() -> None:
 def test_zeros_and_large_counts_stay_shown() -> None:
     problem = _table_problem([[0, 30], [20, 25]])
     assert suppress(problem) == set()
+
+
+def test_a_cell_in_one_line_is_protected_when_the_rest_of_its_line_is_known() -> None:
+    # Months add up to the quarter; the quarter's encounters = criminal + not criminal.
+    problem = Problem()
+    for month, value in (("jan", 40), ("feb", 30), ("mar", 5)):
+        problem.cell(("E", month), value)
+    problem.cell(("E", "q1"), 75)
+    problem.line(("E", "q1"), [("E", "jan"), ("E", "feb"), ("E", "mar")])
+    problem.cell(("C", "mar"), 3)
+    problem.difference(("E", "mar"), ("C", "mar"), ("E−C", "mar"))
+    withheld = suppress(problem)
+    assert ("E", "mar") in withheld
+    assert ("C", "mar") in withheld
+    assert len({("E", "jan"), ("E", "feb"), ("E", "q1")} & withheld) >= 1

@@ -1,0 +1,115 @@
+"""Vega-Lite charts rendered to SVG on the server (vl-convert: offline, same chart in PDF).
+
+Each chart comes with the table of its data, shown under it for screen readers and for anyone
+who prefers numbers. Rendered SVG is cached by the hash of its specification, so a chart is
+drawn once per distinct data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import vl_convert
+from django.core.cache import cache
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+COLORS = ["#1f5f8b", "#c4622d", "#3f8f4f", "#7a4f9a", "#b08d1a"]
+_CONFIG = {
+    "font": "DejaVu Sans",
+    "axis": {"labelFontSize": 11, "titleFontSize": 11, "grid": True, "gridColor": "#e5e5e5"},
+    "legend": {"orient": "bottom", "labelFontSize": 11, "titleFontSize": 11},
+    "view": {"stroke": None},
+    "background": "white",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its SVG and the rows of the accessible table under it."""
+
+    slug: str
+    title: str
+    svg: str
+    columns: list[str]
+    rows: list[list[str]]
+    note: str = ""
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    """SVG of a Vega-Lite spec, cached by content."""
+    text = json.dumps(spec, sort_keys=True, default=str)
+    key = "chart-svg:" + hashlib.sha256(text.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = vl_convert.vegalite_to_svg(json.loads(text))
+        # The chart's title is the section heading; the SVG is described by the table.
+        svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+        cache.set(key, svg, 24 * 60 * 60)
+    return svg
+
+
+def _base(width: int = 560, height: int = 220) -> dict[str, Any]:
+    return {"$schema": SCHEMA, "width": width, "height": height, "config": _CONFIG}
+
+
+def line_chart(
+    points: list[dict[str, Any]], *, y_title: str, percent: bool = False, bars: bool = False
+) -> dict[str, Any]:
+    """A series chart: points are {"period", "series", "value"} (value None is left out)."""
+    values = [point for point in points if point["value"] is not None]
+    y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": y_title}
+    if percent:
+        y["axis"] = {"format": ".0%"}
+        y["scale"] = {"domain": [0, 1]}
+    series = sorted({point["series"] for point in points})
+    spec = _base()
+    spec.update(
+        {
+            "data": {"values": values},
+            "mark": {"type": "bar"} if bars else {"type": "line", "point": True},
+            "encoding": {
+                "x": {
+                    "field": "period",
+                    "type": "ordinal",
+                    "title": None,
+                    "sort": None,
+                    "axis": {"labelAngle": -45},
+                },
+                "y": y,
+                "color": {
+                    "field": "series",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": series, "range": COLORS[: len(series)]},
+                },
+            },
+        }
+    )
+    if bars and len(series) > 1:
+        spec["encoding"]["xOffset"] = {"field": "series"}
+    return spec
+
+
+def bar_chart(
+    items: list[tuple[str, float | None]], *, x_title: str, percent: bool = False
+) -> dict[str, Any]:
+    """Horizontal bars of labelled values (None is left out)."""
+    values = [{"label": label, "value": value} for label, value in items if value is not None]
+    x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": x_title}
+    if percent:
+        x["axis"] = {"format": ".0%"}
+    spec = _base(height=max(60, 22 * len(values)))
+    spec.update(
+        {
+            "data": {"values": values},
+            "mark": {"type": "bar", "color": COLORS[0]},
+            "encoding": {
+                "y": {"field": "label", "type": "nominal", "title": None, "sort": "-x"},
+                "x": x,
+            },
+        }
+    )
+    return spec
