@@ -92,6 +92,13 @@ def _check_supervisor(actor: User, *people: Person) -> None:
             raise PermissionDenied("Only a supervisor of both people's programs can merge them.")
 
 
+def _encounters_moved(moved: dict[str, list[Any]]) -> None:
+    # Outcome measures count distinct people: their rollups follow the moved encounters.
+    from coresponse.reporting.rollups import encounters_changed
+
+    encounters_changed(moved.get("encounters.Encounter.person", []))
+
+
 @transaction.atomic
 def person_merge(*, actor: User, survivor: Person, merged: Person, reason: str) -> PersonMerge:
     """Move everything linked to `merged` onto `survivor`; `merged` keeps `merged_into`."""
@@ -114,6 +121,7 @@ def person_merge(*, actor: User, survivor: Person, merged: Person, reason: str) 
         if ids:
             model._base_manager.filter(pk__in=ids).update(**{field: survivor})
             moved[f"{model._meta.label}.{field}"] = ids
+    _encounters_moved(moved)
     alias = None
     if (merged.first_name, merged.last_name) != (survivor.first_name, survivor.last_name):
         alias = PersonAlias.objects.create(
@@ -165,6 +173,7 @@ def person_unmerge(*, actor: User, merge: PersonMerge) -> Person:
     for label, ids in merge.moved.items():
         model, field = labels[label]
         model._base_manager.filter(pk__in=ids, **{field: survivor}).update(**{field: merged})
+    _encounters_moved(merge.moved)
     if merge.added_alias_id:
         PersonAlias.objects.filter(pk=merge.added_alias_id).delete()
     merged.merged_into = None

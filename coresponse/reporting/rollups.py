@@ -330,6 +330,44 @@ def _cells_sql(scope: str, dimension: str, where: str) -> str:
     )
 
 
+_SET_COLUMNS = {
+    "age_band": "f.age_band",
+    "sex": "f.sex",
+    "race": "f.race",
+    "ethnicity": "f.ethnicity",
+    "call_source": "f.call_source",
+    "program": "f.program_id",
+    "department": "f.department_id",
+}
+
+
+def _grouping_sets_sql(scope: str, where: str) -> str:
+    """Every dimension but problems of one scope in one pass (PostgreSQL GROUPING SETS)."""
+    scope_column = _SCOPE_COLUMNS[scope]  # type: ignore[index]
+    dimensions = [
+        dimension
+        for dimension in _SET_COLUMNS
+        if not (scope == Scope.PROGRAM and dimension == "program")
+        and not (scope == Scope.DEPARTMENT and dimension == "department")
+    ]
+    names = " ".join(f"WHEN GROUPING({_SET_COLUMNS[d]}) = 0 THEN '{d}'" for d in dimensions)
+    values = " ".join(
+        f"WHEN GROUPING({_SET_COLUMNS[d]}) = 0 THEN CAST({_SET_COLUMNS[d]} AS TEXT)"
+        for d in dimensions
+    )
+    sets = ", ".join(
+        [f"(f.{scope_column}, f.month)"]
+        + [f"(f.{scope_column}, f.month, {_SET_COLUMNS[d]})" for d in dimensions]
+    )
+    return (
+        f"INSERT INTO {MeasureCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names
+        f"(scope, scope_id, month, dimension, value, {', '.join(COUNT_FIELDS)}) "
+        f"SELECT '{scope}', f.{scope_column}, f.month, CASE {names} ELSE 'all' END, "
+        f"COALESCE(CASE {values} END, ''), {_sum_columns('f')} "
+        f"FROM {EncounterFact._meta.db_table} f {where} GROUP BY GROUPING SETS ({sets})"
+    )
+
+
 _CHAIN_CONDITIONS = {
     "person": "1 = 1",
     "criminal": "is_criminal = 1",
@@ -423,20 +461,25 @@ def _postgres_facts_sql(organization_id: int | None) -> str:
             e.ed_outcome = 'ed_diverted',
             e.is_involuntary_hold,
             e.had_use_of_force,
-            EXISTS (SELECT 1 FROM {dispositions} d JOIN common_code c ON c.id = d.code_id
-                    WHERE d.encounter_id = e.id AND c.key = 'resolved_on_scene'),
+            resolved.encounter_id IS NOT NULL,
             e.officer_minutes,
             CASE WHEN e.clinician_cleared_at >= e.clinician_arrived_at THEN
                 FLOOR(EXTRACT(EPOCH FROM e.clinician_cleared_at - e.clinician_arrived_at) / 60)::int
             END,
             e.age_band, e.sex, e.race, e.ethnicity,
-            COALESCE((SELECT string_agg(c.key, ' ' ORDER BY c.key COLLATE "C")
-                      FROM {problems} p JOIN common_code c ON c.id = p.code_id
-                      WHERE p.encounter_id = e.id), ''),
+            COALESCE(problem_keys.keys, ''),
             COALESCE(source.key, '')
         FROM {encounter} e
         JOIN programs_organization o ON o.id = e.organization_id
         LEFT JOIN common_code source ON source.id = e.call_source_id
+        LEFT JOIN (
+            SELECT p.encounter_id, string_agg(c.key, ' ' ORDER BY c.key COLLATE "C") AS keys
+            FROM {problems} p JOIN common_code c ON c.id = p.code_id GROUP BY p.encounter_id
+        ) problem_keys ON problem_keys.encounter_id = e.id
+        LEFT JOIN (
+            SELECT DISTINCT d.encounter_id FROM {dispositions} d
+            JOIN common_code c ON c.id = d.code_id WHERE c.key = 'resolved_on_scene'
+        ) resolved ON resolved.encounter_id = e.id
         CROSS JOIN LATERAL (SELECT (e.occurred_at AT TIME ZONE o.time_zone)::date AS day) local
         WHERE e.status IN ('submitted', 'locked') {where}
     """  # noqa: S608  # nosec B608 - fixed names, the id is an int
@@ -487,13 +530,23 @@ def rebuild_rollups(
             written += len(facts)
             progress("facts", done, total)
     where = f"WHERE f.organization_id = {int(organization_id)}" if organization_id else ""
-    statements = [
-        _cells_sql(scope, dimension, where)
-        for scope in _SCOPE_COLUMNS
-        for dimension in DIMENSIONS
-        if not (scope == Scope.PROGRAM and dimension == "program")
-        and not (scope == Scope.DEPARTMENT and dimension == "department")
-    ]
+    if connection.vendor == "postgresql":
+        statements = [
+            statement
+            for scope in _SCOPE_COLUMNS
+            for statement in (
+                _grouping_sets_sql(scope, where),
+                _cells_sql(scope, "problem", where),
+            )
+        ]
+    else:
+        statements = [
+            _cells_sql(scope, dimension, where)
+            for scope in _SCOPE_COLUMNS
+            for dimension in DIMENSIONS
+            if not (scope == Scope.PROGRAM and dimension == "program")
+            and not (scope == Scope.DEPARTMENT and dimension == "department")
+        ]
     steps = len(statements) + len(_SCOPE_COLUMNS) * len(CHAINS)
     with connection.cursor() as cursor:
         for index, statement in enumerate(statements, start=1):

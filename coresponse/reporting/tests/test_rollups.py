@@ -171,3 +171,26 @@ def test_rollups_equal_a_rebuild_and_the_raw_definitions(world, operations) -> N
         rebuild_rollups()
         assert _snapshot() == kept
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_merging_two_records_of_one_person_counts_them_once(world) -> None:  # type: ignore[no-untyped-def]
+    from coresponse.people.merging import person_merge, person_unmerge
+    from coresponse.reporting.measures.figures import figures_of
+
+    anna, again = person_in(world.ashford), person_in(world.ashford)
+    for person, day in ((anna, 3), (again, 20)):
+        encounter_with(
+            department=world.ashford,
+            program=world.ashford_program,
+            person=person,
+            occurred_at=at(2024, 1, day),
+        )
+    rebuild_rollups()
+    january = selection([world.ashford], START, datetime.date(2024, 2, 1))
+    assert figures_of(january).people.people == 2
+    merge = person_merge(actor=world.supervisor, survivor=anna, merged=again, reason="Same DOB")
+    assert figures_of(january).people.people == 1
+    assert figures_of(january).people.repeat_30 == 1
+    person_unmerge(actor=world.supervisor, merge=merge)
+    assert figures_of(january).people.people == 2
