@@ -31,11 +31,13 @@ class DashboardFilters:
         return add_months(self.end, -1)
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str], today: datetime.date) -> DashboardFilters:
+    def from_query(
+        cls, query: Mapping[str, str], today: datetime.date, *, default_by: str = "month"
+    ) -> DashboardFilters:
         """From ?from=YYYY-MM&to=YYYY-MM (both months included)&by=...; bad input falls back to
         the default range with a message."""
         start, end = default_range(today)
-        by = query.get("by", "month")
+        by = query.get("by", default_by)
         errors = []
         if by not in GRANULARITIES:
             errors.append("Show by month, quarter or year.")

@@ -37,7 +37,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def _dashboard(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = report_scope(request.user, kind, pk)
     today = timezone.localdate()
-    filters = DashboardFilters.from_query(request.GET, today)
+    # Suppressed readers start with quarters: most monthly counts of a town are 1–10.
+    default_by = "quarter" if scope.is_suppressed else "month"
+    filters = DashboardFilters.from_query(request.GET, today, default_by=default_by)
     board = dashboards.build_dashboard(scope, filters.start, filters.end, filters.by, today)
     template = (
         "reporting/_dashboard_body.html"
