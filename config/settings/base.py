@@ -185,14 +185,27 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query": {"()": "coresponse.security.logging.QueryStringFilter"}},
+    "formatters": {
+        # Exception messages are withheld: they can quote record contents (README, Security).
+        "plain": {
+            "()": "coresponse.security.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logging would print URLs and form errors that can carry names.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # SQL parameters are person-level data: never log queries.
+        "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "coresponse.security.reporting.RedactingExceptionReporterFilter"
 
 # Outgoing mail (newsletter, confirmations, renewal reminders): SMTP set by the environment.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -143,6 +143,8 @@ class EncounterViewSet(viewsets.ViewSet):
     """Encounters the acting user may see; clinicians create with an idempotent client key."""
 
     serializer_class = EncounterClinicalSerializer
+    # Numeric ids only: the OpenAPI document types them and other paths answer 404.
+    lookup_value_regex = "[0-9]+"
 
     def list(self, request: Request) -> Response:
         queryset = (

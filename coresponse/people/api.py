@@ -73,6 +73,8 @@ class PersonViewSet(viewsets.ViewSet):
     """People the acting user may see."""
 
     serializer_class = PersonClinicalSerializer
+    # Numeric ids only: the OpenAPI document types them and other paths answer 404.
+    lookup_value_regex = "[0-9]+"
 
     def list(self, request: Request) -> Response:
         queryset = people_visible_to(request.user).order_by("last_name", "first_name", "id")
