@@ -16,7 +16,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return 'Session realm="CoResponse"'
 
 
-class SessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class SessionScheme(OpenApiAuthenticationExtension):
     """Describe the session cookie (and its CSRF header) in the OpenAPI document."""
 
     target_class = "coresponse.security.api.SessionAuthentication"
