@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "coresponse.accounts.middleware.SessionSecurityMiddleware",
     "coresponse.security.middleware.DefaultDenyMiddleware",
     "coresponse.security.middleware.AuditFailClosedMiddleware",
+    "coresponse.security.middleware.RowLevelSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -233,3 +234,6 @@ LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 BREAK_GLASS_MINUTES = 60
 OTP_TOTP_ISSUER = "CoResponse"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# PostgreSQL row-level security (second wall): requests run as this role (README, Security).
+CORESPONSE_RLS = env_bool("CORESPONSE_RLS", True)
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "coresponse_app")

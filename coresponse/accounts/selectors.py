@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from coresponse.accounts.access import Actor, access_for
 from coresponse.accounts.models import BreakGlassGrant, Membership, Role
+from coresponse.security.rls import unscoped
 
 MAX_CANDIDATES = 10
 
@@ -34,7 +35,8 @@ def break_glass_candidates(
         people = people.filter(first_name__istartswith=first_name.strip())
     if birth_year:
         people = people.filter(birth_year=birth_year)
-    return list(people.order_by("first_name", "id")[:MAX_CANDIDATES])
+    with unscoped("break-the-glass search"):
+        return list(people.order_by("first_name", "id")[:MAX_CANDIDATES])
 
 
 def break_glass_grants_visible_to(actor: Actor) -> QuerySet[BreakGlassGrant]:
@@ -47,13 +49,28 @@ def break_glass_grants_visible_to(actor: Actor) -> QuerySet[BreakGlassGrant]:
             role__in=[Role.CLINICIAN, Role.SUPERVISOR],
         ).values("user_id")
         scope |= Q(user_id__in=staff)
-        scope |= Q(person__person_departments__department_id__in=access.supervised_department_ids)
+        # A subquery, not a join through people_person: the granted person usually lies
+        # outside the reviewer's row-level scope.
+        from coresponse.people.models import PersonDepartment
+
+        met_here = PersonDepartment.objects.filter(
+            department_id__in=access.supervised_department_ids
+        ).values("person_id")
+        scope |= Q(person_id__in=met_here)
     if access.is_administrator:
         scope |= Q(organization_id__in=access.admin_organization_ids)
-    return (
-        BreakGlassGrant.objects.filter(scope)
-        .select_related("user")
-        .prefetch_related("person__departments")
-        .distinct()
-        .order_by("-granted_at")
-    )
+    return BreakGlassGrant.objects.filter(scope).select_related("user").order_by("-granted_at")
+
+
+def grant_department_names(grants: list[BreakGlassGrant]) -> dict[int, list[str]]:
+    """The towns of each granted person (they lie outside the reviewer's scope by design)."""
+    from coresponse.people.models import PersonDepartment
+
+    person_ids = {grant.person_id for grant in grants}
+    names: dict[int, list[str]] = {}
+    with unscoped("break-the-glass review"):
+        for person_id, name in PersonDepartment.objects.filter(
+            person_id__in=person_ids
+        ).values_list("person_id", "department__name"):
+            names.setdefault(person_id, []).append(name)
+    return names

@@ -26,7 +26,11 @@ from coresponse.accounts.forms import (
     PasswordStepForm,
 )
 from coresponse.accounts.models import User
-from coresponse.accounts.selectors import break_glass_candidates, break_glass_grants_visible_to
+from coresponse.accounts.selectors import (
+    break_glass_candidates,
+    break_glass_grants_visible_to,
+    grant_department_names,
+)
 from coresponse.accounts.sessions import ENDED_MESSAGES, ENDED_REASON
 from coresponse.audit.models import AuditEvent
 from coresponse.audit.services import audit_record, audit_record_many
@@ -251,4 +255,6 @@ def break_glass_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (access.is_supervisor or access.is_administrator):
         raise PermissionDenied("Supervisors and administrators review emergency access.")
     grants = list(break_glass_grants_visible_to(request.user)[:500])
-    return render(request, "accounts/break_glass_log.html", {"grants": grants})
+    towns = grant_department_names(grants)
+    rows = [(grant, towns.get(grant.person_id, [])) for grant in grants]
+    return render(request, "accounts/break_glass_log.html", {"grants": grants, "rows": rows})

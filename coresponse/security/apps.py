@@ -8,6 +8,11 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.db.models.signals import post_migrate
+
+        from coresponse.security.rls import apply_after_migrate
+
+        post_migrate.connect(apply_after_migrate, sender=self, dispatch_uid="coresponse_rls")
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -97,3 +97,28 @@ class AuditFailClosedMiddleware:
                 status=503,
             )
         return render(request, "security/audit_unavailable.html", status=503)
+
+
+class RowLevelSecurityMiddleware:
+    """Run each request's queries as the application role, scoped to its departments."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from coresponse.accounts.access import access_for
+        from coresponse.security import rls
+
+        if not rls.is_enabled():
+            return self.get_response(request)
+
+        def resolve() -> tuple[list[int], frozenset[int] | list[int], int | None]:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                access = access_for(user)
+                return rls.scope_departments(access), access.break_glass_person_ids, access.user_id
+            # Anonymous pages are public aggregates (default deny keeps persons out).
+            return rls.all_departments(), frozenset(), None
+
+        with rls.request_scope(resolve):
+            return self.get_response(request)
