@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy coresponse config
 	$(BIN)/bandit -q -c pyproject.toml -r coresponse config
-	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/python .ci/pip_audit.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
