@@ -20,7 +20,7 @@ PIP_AUDIT = Path(sys.executable).with_name("pip-audit")
 
 
 def main() -> int:
-    completed = subprocess.run(  # nosec B603 - fixed arguments, no shell
+    completed = subprocess.run(  # noqa: S603  # nosec B603 - fixed arguments, no shell
         [str(PIP_AUDIT), "--skip-editable", "--progress-spinner", "off", "-f", "json"],
         capture_output=True,
         text=True,
