@@ -51,3 +51,12 @@ def test_audit_events_say_who_when_where_and_outcome(world):
         "success",
     )
     assert event.occurred_at.utcoffset().total_seconds() == 0
+
+
+def test_api_list_audits_exactly_the_ids_it_returns(world):
+    people = [person_in(world.ashford) for _ in range(3)]
+    person_in(world.dover)  # not visible: neither returned nor logged
+    response = log_in(Client(), world.officer).get("/api/v1/people/")
+    returned = sorted(str(row["id"]) for row in response.json()["results"])
+    assert returned == sorted(str(person.pk) for person in people)
+    assert reads("person") == returned

@@ -24,6 +24,11 @@ from coresponse.security.backup import backup_models
 KEY = base64.b64encode(b"k" * 32).decode()
 
 
+# Restoring empties the database (flush): PostgreSQL refuses TRUNCATE inside the test's
+# own transaction, so these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture
 def recorded(world):
     person = person_in(world.ashford, last_name="Backupson")

@@ -11,7 +11,9 @@ from coresponse.security.routewalk import (
     unclassified_message,
     url_patterns,
 )
-from coresponse.security.tests.walk import walk
+from coresponse.security.tests.walk import captured_logs, walk
+
+ALL_CANARIES = [f"zqx{kind}{tag}" for kind in ("id", "cl") for tag in ("ash", "dov", "zet")]
 
 
 def test_every_route_is_classified():
@@ -42,7 +44,10 @@ def test_unclassified_route_message_says_what_to_add():
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_route_walk(world, persona):
-    result = walk(world, persona)
+    with captured_logs() as logged:
+        result = walk(world, persona)
+    log_text = logged.getvalue().lower()
+    assert [canary for canary in ALL_CANARIES if canary in log_text] == []
     assert result.requests > 0
     assert not result.mismatches, "Unexpected statuses:\n" + "\n".join(result.mismatches)
     assert not result.leaks, "Canary strings leaked:\n" + "\n".join(result.leaks)

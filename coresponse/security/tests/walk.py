@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +17,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from coresponse.common.testing import log_in
+from coresponse.security.logging import QueryStringFilter, RedactingFormatter
 from coresponse.security.routewalk import (
     Place,
     Route,
@@ -102,6 +106,24 @@ def expected_status(route: Route, persona: str, variant: str, method: str) -> in
     if variant == "foreign_department" and route.foreign_department is not None:
         return route.foreign_department.status_for(persona)
     return route.foreign.status_for(persona)
+
+
+@contextlib.contextmanager
+def captured_logs() -> Iterator[io.StringIO]:
+    """Everything logged meanwhile, formatted as the production console handler does."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s %(message)s"))
+    handler.addFilter(QueryStringFilter())
+    loggers = [logging.getLogger(name) for name in ("", "django.request", "django.server")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield stream
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
 
 
 def persona_user(world: Any, persona: str) -> Any:
