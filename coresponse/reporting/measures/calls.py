@@ -161,8 +161,12 @@ def calls_by_person(
     department carries the call's incident number and names the person. Count per person:
     distinct linked calls. Period: calls received on a local day in [start, end).
     """
+    calls = _calls(selection, mental_health_only=mental_health_only)
+    if not calls.exists():
+        # Without calls there is nothing to link: spare the scan of every encounter.
+        return []
     # (department, incident number) is unique, so each encounter links to at most one call.
-    linked_call = _calls(selection, mental_health_only=mental_health_only).filter(
+    linked_call = calls.filter(
         department_id=OuterRef("department_id"), incident_number=OuterRef("cad_incident_number")
     )
     links = (
