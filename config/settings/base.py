@@ -125,7 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+# No LOGOUT_REDIRECT_URL: the "Logged out" page renders, and wipes the device's drafts.
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -181,6 +181,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set where several models have a `status`.
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "coresponse.referrals.models.Referral.Status",
+        "FollowUpStatusEnum": "coresponse.referrals.models.FollowUp.Status",
+        "EncounterStatusEnum": "coresponse.encounters.models.Encounter.Status",
+    },
 }
 
 LOGGING = {

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from coresponse.accounts.access import View
 from coresponse.accounts.models import User
 from coresponse.audit.services import audit_reads
+from coresponse.common.ids import lookup_id
 from coresponse.common.models import Code
 from coresponse.encounters.inputs import EncounterInput
 from coresponse.encounters.models import Encounter
@@ -160,7 +161,7 @@ class EncounterViewSet(viewsets.ViewSet):
         return paginator.get_paginated_response(rows)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        row = encounter_get(request.user, int(pk) if pk and pk.isdigit() else -1)
+        row = encounter_get(request.user, lookup_id(pk))
         return Response(self._serialize(request, row.encounter))
 
     def create(self, request: Request) -> Response:

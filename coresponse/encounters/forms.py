@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coresponse.accounts.access import Actor
 from coresponse.common.choices import AgeBand, Ethnicity, Race, Sex, Veteran
+from coresponse.common.ids import parse_id
 from coresponse.common.models import Code
 from coresponse.encounters.inputs import EncounterInput, ScreeningInput
 from coresponse.encounters.models import Encounter
@@ -225,9 +226,10 @@ class EncounterForm(forms.Form):
     def selected_person(self) -> Any:
         """The person currently chosen (to show it checked when the form is re-rendered)."""
         raw = self.data.get("person") if self.is_bound else self.initial.get("person")
-        if not raw or not str(raw).isdigit():
+        person_id = parse_id(str(raw)) if raw else None
+        if person_id is None:
             return None
-        return people_clinically_visible_to(self.actor).filter(pk=int(raw)).first()
+        return people_clinically_visible_to(self.actor).filter(pk=person_id).first()
 
     @property
     def is_submitting(self) -> bool:

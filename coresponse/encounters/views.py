@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from coresponse.accounts.access import View, access_for
 from coresponse.audit.services import audit_reads
 from coresponse.common.http import AuthenticatedHttpRequest
+from coresponse.common.ids import parse_id
 from coresponse.encounters import selectors
 from coresponse.encounters.forms import (
     EncounterFilterForm,
@@ -113,8 +114,9 @@ def encounter_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial = initial_for_new(
             request.user, last_department_id=request.session.get(LAST_DEPARTMENT)
         )
-        if request.GET.get("person", "").isdigit():
-            initial["person"] = int(request.GET["person"])
+        person_id = parse_id(request.GET.get("person", ""))
+        if person_id is not None:
+            initial["person"] = person_id
         form = EncounterForm(initial=initial, actor=request.user)
     return _form_page(request, form, None)
 
@@ -218,7 +220,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def lock(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Lock the selected submitted encounters."""
-    ids = [value for value in request.POST.getlist("encounter") if value.isdigit()]
+    ids = [found for value in request.POST.getlist("encounter") if (found := parse_id(value))]
     encounters = list(selectors.encounters_awaiting_lock(request.user).filter(pk__in=ids))
     if not encounters:
         messages.error(request, "Select at least one submitted encounter to lock.")

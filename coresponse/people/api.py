@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from coresponse.accounts.access import View
 from coresponse.audit.services import audit_reads
+from coresponse.common.ids import lookup_id
 from coresponse.people.models import Person, SafetyFlag
 from coresponse.people.selectors import people_visible_to, person_get, person_view_of
 
@@ -85,7 +86,7 @@ class PersonViewSet(viewsets.ViewSet):
         return paginator.get_paginated_response(rows)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        person = person_get(request.user, int(pk) if pk and pk.isdigit() else -1)
+        person = person_get(request.user, lookup_id(pk))
         audit_reads(actor=request.user, object_type="person", objects=[person])
         return Response(self._serialize(request, person))
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from coresponse.accounts.access import access_for
 from coresponse.common.http import AuthenticatedHttpRequest
+from coresponse.common.ids import lookup_id
 from coresponse.people.duplicates import (
     duplicate_dismiss,
     duplicate_merge,
@@ -57,7 +58,7 @@ def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         done = duplicate_merge(
             actor=request.user,
             candidate=found.candidate,
-            survivor_id=int(survivor) if survivor.isdigit() else -1,
+            survivor_id=lookup_id(survivor),
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as error:

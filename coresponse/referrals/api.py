@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from coresponse.accounts.access import access_for
 from coresponse.accounts.models import User
 from coresponse.audit.services import audit_reads
+from coresponse.common.ids import lookup_id
 from coresponse.directory.selectors import services_visible_to
 from coresponse.encounters.selectors import encounters_clinically_visible_to
 from coresponse.people.selectors import people_visible_to
@@ -35,7 +36,7 @@ def _error_response(error: DjangoValidationError) -> Response:
 
 
 def _pk(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else -1
+    return lookup_id(value)
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -118,6 +119,9 @@ class ReferralViewSet(viewsets.ViewSet):
     """Referrals the acting user sees clinically; create from an encounter; move along."""
 
     serializer_class = ReferralSerializer
+    # Only for the OpenAPI document (typed ids); every read goes through the selectors.
+    queryset = Referral.objects.none()
+    lookup_value_regex = "[0-9]+"
 
     def list(self, request: Request) -> Response:
         queryset = (
@@ -278,6 +282,9 @@ class FollowUpViewSet(viewsets.ViewSet):
     """Follow-ups: clinicians see their program's; officers see and make requests only."""
 
     serializer_class = FollowUpSerializer
+    # Only for the OpenAPI document (typed ids); every read goes through the selectors.
+    queryset = FollowUp.objects.none()
+    lookup_value_regex = "[0-9]+"
 
     @staticmethod
     def _is_police_only(request: Request) -> bool:

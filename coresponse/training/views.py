@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coresponse.common.http import AuthenticatedHttpRequest
+from coresponse.common.ids import parse_id
 from coresponse.network.scope import network_organization_ids
 from coresponse.network.selectors import departments_for_network
 from coresponse.network.views import add_errors
@@ -126,8 +127,9 @@ def officers(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("training:officers")
     department_id = request.GET.get("department", "")
     roster = selectors.officers_visible_to(request.user).prefetch_related("certifications")
-    if department_id.isdigit():
-        roster = roster.filter(department_id=int(department_id))
+    chosen_department = parse_id(department_id)
+    if chosen_department is not None:
+        roster = roster.filter(department_id=chosen_department)
     context = {
         "officers": roster,
         "form": form,

@@ -188,6 +188,20 @@ def test_idle_timeout_is_30_minutes(world, client, idle, status):
     if status == 302:
         assert response["Location"].startswith("/accounts/login/")
         assert "You were logged out after 30 minutes without activity." in page.content.decode()
+        # The drafts of the ended session are wiped from the device (app.js reads the flag).
+        assert "<body data-wipe-drafts-now" in page.content.decode()
+    else:
+        assert "data-wipe-drafts-now" not in page.content.decode()
+
+
+def test_log_out_shows_the_page_that_wipes_the_device_drafts(world, client):
+    log_in(client, world.clinician)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<body data-wipe-drafts-now" in body
+    assert "Unsent drafts kept on this device were wiped." in body
+    assert client.get(STAFF_PAGE).status_code == 302
 
 
 def test_activity_keeps_the_session_alive_but_not_past_12_hours(world, client):

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from coresponse.accounts.models import User
 from coresponse.common.exports import csv_text
+from coresponse.common.ids import lookup_id
 from coresponse.programs.models import Department, Organization, Program
 from coresponse.reporting.measures.registry import MEASURES
 from coresponse.reporting.results import (
@@ -32,7 +33,7 @@ def _day(text: str) -> datetime.date:
 
 
 def _find(model: Any, reference: str, label: str) -> Any:
-    found = list(model.objects.filter(pk=int(reference)) if reference.isdigit() else []) or list(
+    found = list(model.objects.filter(pk=lookup_id(reference))) or list(
         model.objects.filter(slug=reference)
     )
     if not found:
