@@ -11,6 +11,8 @@ from typing import Any, cast
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -115,12 +117,16 @@ class StatusInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
+_TYPED_ID = extend_schema(
+    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+)
+
+
+@extend_schema_view(retrieve=_TYPED_ID, status=_TYPED_ID)
 class ReferralViewSet(viewsets.ViewSet):
     """Referrals the acting user sees clinically; create from an encounter; move along."""
 
     serializer_class = ReferralSerializer
-    # Only for the OpenAPI document (typed ids); every read goes through the selectors.
-    queryset = Referral.objects.none()
     lookup_value_regex = "[0-9]+"
 
     def list(self, request: Request) -> Response:
@@ -278,12 +284,11 @@ class AssignSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
 
 
+@extend_schema_view(retrieve=_TYPED_ID, complete=_TYPED_ID, cancel=_TYPED_ID, assign=_TYPED_ID)
 class FollowUpViewSet(viewsets.ViewSet):
     """Follow-ups: clinicians see their program's; officers see and make requests only."""
 
     serializer_class = FollowUpSerializer
-    # Only for the OpenAPI document (typed ids); every read goes through the selectors.
-    queryset = FollowUp.objects.none()
     lookup_value_regex = "[0-9]+"
 
     @staticmethod
