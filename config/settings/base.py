@@ -210,6 +210,9 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # SQL parameters are person-level data: never log queries.
         "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # PDF rendering narrates every step at INFO and warns about screen-only CSS.
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "coresponse.security.reporting.RedactingExceptionReporterFilter"
