@@ -72,12 +72,16 @@ class ScheduleInline(TenantInline):
     fk_name = "service"
     fields = (
         "freq",
+        "interval",
         "byday",
         "bymonthday",
         "opens_at",
         "closes_at",
         "valid_from",
         "valid_to",
+        "dtstart",
+        "until",
+        "count",
         "description",
     )
 

@@ -278,6 +278,10 @@ class Schedule(models.Model):
     closes_at = models.TimeField(null=True, blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    # RFC 5545 bounds of the recurrence: first day, last day, number of occurrences.
+    dtstart = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
     description = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -288,8 +292,11 @@ class Schedule(models.Model):
         return self.description or f"{self.freq} {self.byday} {self.opens_at}–{self.closes_at}"
 
     def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
+        return (
+            (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_to is None or day <= self.valid_to)
+            and (self.dtstart is None or self.dtstart <= day)
+            and (self.until is None or day <= self.until)
         )
 
 

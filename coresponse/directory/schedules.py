@@ -3,8 +3,12 @@
 Understood: WEEKLY with BYDAY (MO,TU…), MONTHLY with BYMONTHDAY (1, 15, -1) or an ordinal
 BYDAY (2MO = second Monday, -1FR = last Friday), each with opening and closing times.
 Closing at or before opening means the hours run past midnight; equal times mean open all
-day. INTERVAL (every second week) needs a start date HSDS rarely gives and is not read.
-A schedule with no recurrence or no times answers "unknown".
+day. DTSTART and UNTIL bound the recurrence (as valid_from and valid_to do). INTERVAL (every
+second week, every third month) counts weeks or months from DTSTART (from valid_from when
+there is no DTSTART), and COUNT stops after that many occurrences from DTSTART; without a
+start to count from, such a schedule answers "unknown" rather than guess. Weeks start on
+Monday (RFC 5545's default WKST). A schedule with no recurrence or no times answers
+"unknown".
 """
 
 from __future__ import annotations
@@ -25,14 +29,59 @@ def _ordinal_matches(day: datetime.date, ordinal: int) -> bool:
     return (days_in_month - day.day) // 7 + 1 == -ordinal
 
 
+def _start(schedule: Schedule) -> datetime.date | None:
+    return schedule.dtstart or schedule.valid_from
+
+
+def _in_interval(schedule: Schedule, frequency: str, day: datetime.date) -> bool | None:
+    """Whether `day` falls in an active week or month of an INTERVAL > 1 (None: no start)."""
+    interval = schedule.interval or 1
+    if interval <= 1:
+        return True
+    start = _start(schedule)
+    if start is None:
+        return None
+    if frequency == "WEEKLY":
+        monday = day - datetime.timedelta(days=day.weekday())
+        first_monday = start - datetime.timedelta(days=start.weekday())
+        return ((monday - first_monday).days // 7) % interval == 0
+    months = (day.year - start.year) * 12 + day.month - start.month
+    return months % interval == 0
+
+
 def occurs_on(schedule: Schedule, day: datetime.date) -> bool | None:
     """Whether the schedule's recurrence includes `day` (None: cannot tell)."""
     if not schedule.is_valid_on(day):
         return False
+    if schedule.count is not None:
+        start = _start(schedule)
+        if start is None:
+            return None
+        # Count the occurrences before `day`; once COUNT of them have happened, no more.
+        occurrences = 0
+        current = start
+        while current < day:
+            found = _occurs_in_pattern(schedule, current)
+            if found is None:
+                return None
+            if found:
+                occurrences += 1
+                if occurrences >= schedule.count:
+                    return False
+            current += datetime.timedelta(days=1)
+    return _occurs_in_pattern(schedule, day)
+
+
+def _occurs_in_pattern(schedule: Schedule, day: datetime.date) -> bool | None:
+    """The recurrence rule alone (frequency, interval, days), without its bounds."""
     code = DAY_CODES[day.weekday()]
     tokens = [token.strip().upper() for token in schedule.byday.split(",") if token.strip()]
     month_days = [int(token) for token in schedule.bymonthday.split(",") if token.strip()]
     frequency = schedule.freq or ("WEEKLY" if tokens else "")
+    if frequency in ("WEEKLY", "MONTHLY"):
+        active = _in_interval(schedule, frequency, day)
+        if active is not True:
+            return active
     if frequency == "WEEKLY":
         return code in {token[-2:] for token in tokens} if tokens else None
     if frequency == "MONTHLY":

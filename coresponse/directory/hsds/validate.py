@@ -21,7 +21,8 @@ from django.utils import timezone
 from coresponse.directory.hsds.parse import RawDirectory, RawRow
 from coresponse.directory.hsds.tables import TABLES, Field, Table
 
-BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+BYDAY = re.compile(r"^([+-]?[0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+MONTHDAY = re.compile(r"-?[0-9]{1,2}")
 TRUE = {"true", "1", "yes", "y"}
 FALSE = {"false", "0", "no", "n"}
 
@@ -228,7 +229,7 @@ def _schedule_rules(record: Record, problems: list[Problem]) -> None:
             )
     for token in (values.get("bymonthday") or "").split(","):
         token = token.strip()
-        if token and not (token.lstrip("-").isdigit() and 1 <= abs(int(token)) <= 31):
+        if token and not (MONTHDAY.fullmatch(token) and 1 <= abs(int(token)) <= 31):
             problems.append(
                 Problem(record.where, "bymonthday", f"“{token}” is not a day of the month.")
             )
@@ -237,6 +238,12 @@ def _schedule_rules(record: Record, problems: list[Problem]) -> None:
     valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
     if valid_from and valid_to and valid_to < valid_from:
         problems.append(Problem(record.where, "valid_to", "is before “valid_from”."))
+    dtstart, until = values.get("dtstart"), values.get("until")
+    if dtstart and until and until < dtstart:
+        problems.append(Problem(record.where, "until", "is before “dtstart”."))
+    for name in ("interval", "count"):
+        if values.get(name) == 0:
+            problems.append(Problem(record.where, name, "must be 1 or more."))
 
 
 def validate(

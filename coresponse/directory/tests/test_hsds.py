@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -258,3 +259,55 @@ def test_only_administrators_import_from_the_pages(world):
     result = import_file(world, "sample.json", SAMPLE, actor=world.administrator)
     assert result.is_imported
     assert DirectoryImport.objects.get().imported_by == world.administrator
+
+
+def test_schedule_recurrence_bounds_are_kept_and_exported(world):
+    document = sample()
+    schedule = document["contents"][0]["schedules"][0]
+    schedule.update(
+        {
+            "freq": "WEEKLY",
+            "interval": 2,
+            "dtstart": "2025-06-02",
+            "until": "2025-12-29",
+            "count": 8,
+        }
+    )
+    result = import_file(world, "fortnightly.json", json.dumps(document).encode())
+    assert result.is_imported
+    kept = Schedule.objects.get(hsds_id=schedule["id"])
+    assert (kept.interval, kept.dtstart, kept.until, kept.count) == (
+        2,
+        datetime.date(2025, 6, 2),
+        datetime.date(2025, 12, 29),
+        8,
+    )
+    _, content = directory_export(actor=None, tenant=world.organization, form="json")
+    exported = json.loads(content)
+    [written] = [
+        item
+        for service in exported["contents"]
+        for item in service["schedules"]
+        if item["id"] == schedule["id"]
+    ]
+    assert (written["interval"], written["dtstart"], written["until"], written["count"]) == (
+        2,
+        "2025-06-02",
+        "2025-12-29",
+        8,
+    )
+
+
+def test_schedule_recurrence_bounds_are_checked(world):
+    document = sample()
+    schedule = document["contents"][0]["schedules"][0]
+    schedule.update({"interval": 0, "count": 0, "dtstart": "2025-06-02", "until": "2025-06-01"})
+    schedule["bymonthday"] = "¹"
+    result = import_file(world, "bounds.json", json.dumps(document).encode())
+    assert not result.is_imported
+    assert [str(problem) for problem in result.problems] == [
+        "services[0].schedules[0], field “bymonthday”: “¹” is not a day of the month.",
+        "services[0].schedules[0], field “until”: is before “dtstart”.",
+        "services[0].schedules[0], field “interval”: must be 1 or more.",
+        "services[0].schedules[0], field “count”: must be 1 or more.",
+    ]

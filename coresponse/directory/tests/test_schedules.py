@@ -84,3 +84,61 @@ def test_schedule_without_recurrence_or_times_is_unknown():
     assert open_now([], at(MONDAY, 10)) is None
     assert open_now([WEEKDAYS, schedule(freq="")], at(MONDAY, 10)) is True
     assert open_now([WEEKDAYS, schedule(freq="")], at(MONDAY, 20)) is False
+
+
+def test_interval_counts_weeks_from_the_start_date():
+    # Every second Monday from Monday 2 June 2025: 2, 16, 30 June are on, 9 and 23 June off.
+    fortnightly = schedule(
+        byday="MO",
+        interval=2,
+        dtstart=datetime.date(2025, 6, 2),
+        opens_at=datetime.time(9),
+        closes_at=datetime.time(12),
+    )
+    assert [occurs_on(fortnightly, datetime.date(2025, 6, day)) for day in (2, 9, 16, 23, 30)] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
+    assert is_open_at(fortnightly, at(MONDAY, 10)) is False
+    assert is_open_at(fortnightly, at(MONDAY + datetime.timedelta(days=7), 10)) is True
+    # Before its start it does not occur at all.
+    assert occurs_on(fortnightly, datetime.date(2025, 5, 19)) is False
+
+
+def test_interval_without_a_start_date_is_unknown_rather_than_a_guess():
+    fortnightly = schedule(
+        byday="MO", interval=2, opens_at=datetime.time(9), closes_at=datetime.time(12)
+    )
+    assert is_open_at(fortnightly, at(MONDAY, 10)) is None
+    # valid_from serves as the start when DTSTART is missing.
+    fortnightly.valid_from = datetime.date(2025, 6, 9)
+    assert is_open_at(fortnightly, at(MONDAY, 10)) is True
+
+
+def test_monthly_interval_counts_months_from_the_start():
+    quarterly_first_tuesday = schedule(
+        freq="MONTHLY", byday="1TU", interval=3, dtstart=datetime.date(2025, 1, 7)
+    )
+    assert occurs_on(quarterly_first_tuesday, datetime.date(2025, 4, 1)) is True
+    assert occurs_on(quarterly_first_tuesday, datetime.date(2025, 5, 6)) is False
+    assert occurs_on(quarterly_first_tuesday, datetime.date(2025, 7, 1)) is True
+
+
+def test_until_and_count_end_the_recurrence():
+    until_june_10 = schedule(byday="MO,TU", until=datetime.date(2025, 6, 10))
+    assert occurs_on(until_june_10, datetime.date(2025, 6, 10)) is True
+    assert occurs_on(until_june_10, datetime.date(2025, 6, 16)) is False
+    # Three Mondays from 2 June: 2, 9, 16 June; not 23 June.
+    three_sessions = schedule(byday="MO", count=3, dtstart=datetime.date(2025, 6, 2))
+    assert [occurs_on(three_sessions, datetime.date(2025, 6, day)) for day in (2, 9, 16, 23)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert occurs_on(three_sessions, datetime.date(2025, 6, 10)) is False
+    # COUNT without a start cannot be counted.
+    assert occurs_on(schedule(byday="MO", count=3), datetime.date(2025, 6, 2)) is None
