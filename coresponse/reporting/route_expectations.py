@@ -96,6 +96,13 @@ ROUTES = [
         foreign_department=SAME_ORGANIZATION,
     ),
     Route(
+        "reporting:extract",
+        kwargs={"pk": "report_program", "year": "2025"},
+        get=PROGRAM,
+        foreign=NOBODY,
+        foreign_department=SAME_ORGANIZATION,
+    ),
+    Route(
         "api:measures",
         kwargs={"kind": "program", "pk": "report_program"},
         query="from=2025-01-01&to=2025-04-01&by=month",

@@ -29,4 +29,9 @@ urlpatterns = [
         views.annual_report,
         name="annual_report",
     ),
+    path(
+        "reports/program/<int:pk>/extract/<int:year>.csv",
+        views.extract,
+        name="extract",
+    ),
 ]

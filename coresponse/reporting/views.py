@@ -3,6 +3,8 @@ measure functions through `results.build_release`; views only parse and render."
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,6 +14,7 @@ from coresponse.programs.models import Program
 from coresponse.reporting import dashboard as dashboards
 from coresponse.reporting import reports
 from coresponse.reporting.exports import release_csv, release_xlsx
+from coresponse.reporting.extract import ExtractRefused, extract_export
 from coresponse.reporting.filters import DashboardFilters
 from coresponse.reporting.scopes import Kind, report_scope, scopes_visible_to
 
@@ -29,9 +32,18 @@ def index(request: HttpRequest) -> HttpResponse:
     scopes = scopes_visible_to(request.user)
     if not scopes:
         raise Http404("No figures found.")
-    return render(
-        request, "reporting/index.html", {"scopes": scopes, "today": timezone.localdate()}
-    )
+    today = timezone.localdate()
+    context = {
+        "scopes": scopes,
+        "today": today,
+        "last_month": today.replace(day=1) - datetime.timedelta(days=1),
+        "last_year": today.year - 1,
+        # The last whole quarter: Q4 of last year in January to March.
+        "last_quarter": (today.year, (today.month - 1) // 3)
+        if today.month > 3
+        else (today.year - 1, 4),
+    }
+    return render(request, "reporting/index.html", context)
 
 
 def _dashboard(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -147,4 +159,21 @@ def public_outcomes(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request, "reporting/public_outcomes.html", {"figures": figures, "year": today.year - 1}
+    )
+
+
+@login_required
+def extract(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """A program's de-identified encounter-level rows of one year (Safe Harbor), as CSV."""
+    scope = report_scope(request.user, Kind.PROGRAM, pk)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404("No such year.")
+    try:
+        found = extract_export(actor=request.user, scope=scope, year=year)
+    except ExtractRefused as refused:
+        return render(
+            request, "reporting/extract_refused.html", {"scope": scope, "message": str(refused)}
+        )
+    return _download(
+        found.csv(), "text/csv; charset=utf-8", f"{scope.slug}-{year}-deidentified.csv"
     )
