@@ -320,11 +320,12 @@ def import_run_roll_back(*, actor: User, run: ImportRun) -> dict[str, int]:
         raise PermissionDenied("You cannot roll back this run.")
     with transaction.atomic():
         current = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if current.is_dry_run:
+            raise RollbackRefused("A dry run changed nothing: there is nothing to roll back.")
         if not current.can_roll_back:
             raise RollbackRefused(
                 f"Only a completed import can be rolled back; this run is "
-                f"{current.get_status_display().lower()}"
-                + (" (a dry run changed nothing)." if current.is_dry_run else ".")
+                f"{current.get_status_display().lower()}."
             )
         undone = roll_back(current, actor)
         current.status = ImportRun.Status.ROLLED_BACK

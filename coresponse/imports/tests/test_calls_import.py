@@ -192,6 +192,9 @@ def test_a_dry_run_reports_everything_and_changes_nothing(world):
     assert run.issues.count() == 6
     assert DispatchCall.objects.count() == 0
     assert not run.can_roll_back
+    with pytest.raises(RollbackRefused) as refusal:
+        import_run_roll_back(actor=world.administrator, run=run)
+    assert refusal.value.message == "A dry run changed nothing: there is nothing to roll back."
 
 
 def test_a_strict_run_with_rejected_rows_imports_nothing_but_keeps_its_report(world):
