@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from coresponse.audit.models import AuditEvent
 from coresponse.dispatch.models import DispatchCall
@@ -260,3 +261,67 @@ def test_calls_are_linked_to_people_by_records_number(world, tmp_path):
     content = HEADER.strip() + ",Person\n21-1,03/01/2021 10:00,ALARM,ALARM,,1 MAIN ST,N,P-77\n"
     run_import(world.administrator, profile, write(tmp_path, "calls.csv", content))
     assert DispatchCall.objects.get().person_id == person.pk
+
+
+def test_the_database_refuses_a_run_whose_rows_do_not_add_up(world):
+    profile = save_profile(
+        world.administrator, sample_mapping("ashford_cad_mapping.json"), department=world.ashford
+    )
+    run = run_import(world.administrator, profile, SAMPLES / "ashford_cad_calls.csv")
+    assert (run.rows_in, run.rows_imported, run.rows_rejected) == (10, 7, 3)
+    run.rows_rejected = 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        run.save(update_fields=["rows_rejected"])
+
+
+def test_each_department_identifies_mental_health_calls_by_its_own_rules(world, tmp_path):
+    from coresponse.dispatch.services import mental_health_rule_add
+
+    mental_health_rule_add(
+        actor=world.administrator,
+        department=world.ashford,
+        field="any_call_type",
+        match="exact",
+        pattern="MENTAL HEALTH",
+    )
+    mental_health_rule_add(
+        actor=world.administrator,
+        department=world.dover,
+        field="any_call_type",
+        match="exact",
+        pattern="EDP",
+    )
+    mapping = {
+        "date_formats": ["%m/%d/%Y %H:%M"],
+        "columns": {
+            "department": "Agency",
+            "incident_number": "Incident",
+            "received_at": "Received",
+            "initial_call_type": "Nature",
+            "is_flagged_mental_health": "MH",
+        },
+    }
+    profile = save_profile(world.administrator, mapping, name="Regional CAD")
+    export = write(
+        tmp_path,
+        "regional.csv",
+        "Agency,Incident,Received,Nature,MH\n"
+        "Ashford,A-1,03/01/2021 10:00,MENTAL HEALTH,N\n"
+        "Ashford,A-2,03/01/2021 11:00,EDP,N\n"
+        "Dover,D-1,03/01/2021 10:00,MENTAL HEALTH,N\n"
+        "Dover,D-2,03/01/2021 11:00,EDP,N\n"
+        "Dover,D-3,03/01/2021 12:00,ALARM,Y\n",
+    )
+    run = run_import(world.administrator, profile, export)
+    assert (run.rows_in, run.rows_imported, run.rows_rejected) == (5, 5, 0)
+    assert sorted(
+        DispatchCall.objects.values_list(
+            "incident_number", "is_mental_health", "mental_health_reason"
+        )
+    ) == [
+        ("A-1", True, "Initial or final call type is “MENTAL HEALTH”"),
+        ("A-2", False, ""),
+        ("D-1", False, ""),
+        ("D-2", True, "Initial or final call type is “EDP”"),
+        ("D-3", True, "Flagged mental-health related by the call-taker or officer"),
+    ]

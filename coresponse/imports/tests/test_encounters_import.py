@@ -23,9 +23,16 @@ from coresponse.imports.tests.helpers import (
     save_profile,
 )
 from coresponse.people.models import Person
-from coresponse.reporting.measures.encounters import arrest_diversion_rate, encounters
+from coresponse.reporting.measures.encounters import (
+    arrest_diversion_rate,
+    distinct_people,
+    ed_diversion_rate,
+    encounters,
+    officer_time,
+)
 from coresponse.reporting.measures.figures import figures_of
 from coresponse.reporting.measures.types import Selection
+from coresponse.reporting.rollups import rebuild_rollups
 
 pytestmark = pytest.mark.django_db
 SPREADSHEET = SAMPLES / "ashford_program_spreadsheet.csv"
@@ -207,3 +214,57 @@ def test_imported_encounters_count_in_the_measures_until_rolled_back(world):
     }
     import_run_roll_back(actor=world.supervisor, run=run)
     assert encounters(figures_of(selection)) == 0
+
+
+def test_imported_encounters_reach_every_path_of_the_measures_and_leave_with_a_roll_back(world):
+    department_year = Selection(
+        department_ids=frozenset({world.ashford.pk}),
+        start=datetime.date(2016, 1, 1),
+        end=datetime.date(2017, 1, 1),
+    )
+    program_year = Selection(
+        department_ids=frozenset({world.ashford.pk}),
+        program_ids=frozenset({world.ashford_program.pk}),
+        start=datetime.date(2016, 1, 1),
+        end=datetime.date(2017, 1, 1),
+    )
+    # Not whole months: counted from the encounter facts, not the monthly rollups.
+    odd_days = department_year.with_period(datetime.date(2016, 1, 2), datetime.date(2016, 12, 31))
+
+    def measured() -> list[tuple[object, ...]]:
+        return [
+            (
+                encounters(figures),
+                distinct_people(figures),
+                arrest_diversion_rate(figures).as_dict(),
+                ed_diversion_rate(figures).as_dict(),
+                officer_time(figures).as_dict(),
+            )
+            for figures in (figures_of(s) for s in (department_year, program_year, odd_days))
+        ]
+
+    nothing = (
+        0,
+        0,
+        {"numerator": 0, "denominator": 0, "value": None},
+        {"numerator": 0, "denominator": 0, "value": None},
+        {"numerator": 0, "denominator": 0, "value": None},
+    )
+    assert measured() == [nothing] * 3
+    run = run_import(world.supervisor, _profile(world), SPREADSHEET)
+    # 2016-001 (Maria Delgado, ED diverted, 45 min), -002 (unidentified, criminal conduct
+    # diverted, 90 min), -003 (Maria again, voluntary ED, 35 min as corrected on the later
+    # row), -007 (Lee Stone, arrested, 75 min); -004, -005 and -006 were rejected.
+    imported = (
+        4,
+        2,
+        {"numerator": 1, "denominator": 2, "value": 0.5},
+        {"numerator": 1, "denominator": 2, "value": 0.5},
+        {"numerator": 245, "denominator": 4, "value": 61.25},
+    )
+    assert measured() == [imported] * 3
+    # The rollups the import kept are those a full rebuild computes.
+    rebuild_rollups()
+    assert measured() == [imported] * 3
+    import_run_roll_back(actor=world.supervisor, run=run)
+    assert measured() == [nothing] * 3
