@@ -22,7 +22,13 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from coresponse.demo import names
-from coresponse.demo.generator import DemoContext, demo_step
+from coresponse.demo.generator import (
+    DEPARTMENTS,
+    HISTORY_STARTS,
+    YEARLY_GROWTH,
+    DemoContext,
+    demo_step,
+)
 from coresponse.dispatch.services import mental_health_rule_add
 from coresponse.encounters.models import Encounter
 from coresponse.imports.models import ImportKind, MappingProfile
@@ -279,16 +285,16 @@ def _department_calls(
     numbers = _Numbers({e.cad_incident_number for e in encounters if e.cad_incident_number})
     streets = names.STREETS
     calls: list[_Call] = []
-    per_year: dict[int, int] = {}
+    linked_per_year: dict[int, int] = {}
     used: set[str] = set()
     # Calls the clinician was at: the encounter's incident number, a few minutes before.
     for encounter in encounters:
         local = encounter.occurred_at.astimezone(ZONE).replace(tzinfo=None)
-        per_year[local.year] = per_year.get(local.year, 0) + 1
         incident = encounter.cad_incident_number
         if not incident or incident in used or rng.random() < 0.2:
             continue
         used.add(incident)
+        linked_per_year[local.year] = linked_per_year.get(local.year, 0) + 1
         received = local - datetime.timedelta(minutes=rng.randint(3, 25))
         dispatched, arrived, cleared = _times(rng, received)
         person = encounter.person
@@ -316,9 +322,22 @@ def _department_calls(
                 "Y" if rng.random() < 0.3 else "N",
             )
         )
-    # Mental-health calls no clinician attended, then the (thinned) routine calls.
+    # Mental-health calls no clinician attended, then the (thinned) routine calls: the
+    # town's calls, whether its program had started or not.
+    spec = next(spec for spec in DEPARTMENTS if spec.slug == slug)
     for year in range(CALLS_FROM_YEAR, last_day.year + 1):
-        for _ in range(round(per_year.get(year, 0) * (MH_CALLS_PER_ENCOUNTER - 0.8))):
+        # As many as the encounter history expects of the town that year (the last year only
+        # up to `last_day`), two and a half mental-health calls for each encounter.
+        first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), last_day)
+        share = ((last - first).days + 1) / ((datetime.date(year, 12, 31) - first).days + 1)
+        mental_health = (
+            spec.yearly_base
+            * YEARLY_GROWTH ** (year - HISTORY_STARTS.year)
+            * context.scale
+            * share
+            * MH_CALLS_PER_ENCOUNTER
+        )
+        for _ in range(max(0, round(mental_health) - linked_per_year.get(year, 0))):
             received = _random_moment(rng, year, last_day)
             dispatched, arrived, cleared = _times(rng, received)
             is_flag_only = rng.random() < 0.15
@@ -344,7 +363,7 @@ def _department_calls(
                     "Y" if is_flag_only else ("Y" if rng.random() < 0.3 else "N"),
                 )
             )
-        for _ in range(round(per_year.get(year, 0) * MH_CALLS_PER_ENCOUNTER * ROUTINE_PER_MH_CALL)):
+        for _ in range(round(mental_health * ROUTINE_PER_MH_CALL)):
             received = _random_moment(rng, year, last_day)
             dispatched, arrived, cleared = _times(rng, received)
             nature = _pick(rng, ROUTINE_CALL_TYPES)
