@@ -105,7 +105,7 @@ def test_calls_cover_every_department_from_2016(demo):
     assert first.year == 2016
     assert DispatchCall.objects.filter(received_at__date__gte=TODAY).count() == 0
     mental_health = DispatchCall.objects.filter(is_mental_health=True).count()
-    assert 0.25 <= mental_health / DispatchCall.objects.count() <= 0.45
+    assert 0.35 <= mental_health / DispatchCall.objects.count() <= 0.45
     reasons = set(
         DispatchCall.objects.filter(is_mental_health=True).values_list(
             "mental_health_reason", flat=True
