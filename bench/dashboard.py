@@ -455,15 +455,26 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database.")
+    parser.add_argument("--database", help="Name of the throwaway database (default: by process).")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Time against the kept --database of an earlier run with the same --rows "
+        "(no load, no rollup rebuild).",
+    )
+    parser.add_argument("--only", choices=["data", "page"], help="Run only one of the two parts.")
     options = parser.parse_args()
-    name = f"coresponse_bench_dashboard_{os.getpid()}"
+    name = options.database or f"coresponse_bench_dashboard_{os.getpid()}"
     log(f"Dashboard benchmark: {options.rows:,} encounters, {DEPARTMENTS} departments, 10 years")
-    url = create_database(name)
+    reused = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    url = reused if options.reuse else create_database(name)
     try:
         run(url, options)
     finally:
         if not options.keep:
             drop_database(name)
+        else:
+            log(f"  kept database {name}")
 
 
 def run(url: str, options: argparse.Namespace) -> None:
@@ -476,6 +487,9 @@ def run(url: str, options: argparse.Namespace) -> None:
     from coresponse.common.models import Code
 
     codes = {(code.code_list, code.key): code.pk for code in Code.objects.all()}
+    if options.only == "page":
+        page_times()
+        return
     db = duckdb.connect()
     db.execute("SET threads = 2")
     started = time.monotonic()
@@ -484,18 +498,21 @@ def run(url: str, options: argparse.Namespace) -> None:
         f"('{kind}', '{key}', {pk})" for (kind, key), pk in codes.items()) + ") t(kind, key, code_id)")  # fmt: skip
     db.execute("CREATE TABLE sources AS SELECT key, code_id FROM codes WHERE kind = 'call_source'")
     log(f"  generated in DuckDB: {time.monotonic() - started:.0f} s")
-    load_postgres(url, db, codes)
-    from coresponse.reporting.rollups import rebuild_rollups
+    if not options.reuse:
+        load_postgres(url, db, codes)
+        from coresponse.reporting.rollups import rebuild_rollups
 
-    started = time.monotonic()
-    steps: dict[str, float] = {}
+        started = time.monotonic()
+        steps: dict[str, float] = {}
 
-    def progress(step: str, done: int, total: int) -> None:
-        steps[step] = time.monotonic() - started
+        def progress(step: str, done: int, total: int) -> None:
+            steps[step] = time.monotonic() - started
 
-    facts = rebuild_rollups(progress=progress)
-    log(f"  (facts {steps.get('facts', 0):.0f} s)")
-    log(f"  rollups rebuilt: {facts:,} counted encounters in {time.monotonic() - started:.0f} s")
+        facts = rebuild_rollups(progress=progress)
+        log(f"  (facts {steps.get('facts', 0):.0f} s)")
+        log(
+            f"  rollups rebuilt: {facts:,} counted encounters in {time.monotonic() - started:.0f} s"
+        )
     db.execute("DROP TABLE codes; DROP TABLE sources")
 
     from coresponse.reporting.dashboard import dashboard_release
@@ -534,7 +551,8 @@ def run(url: str, options: argparse.Namespace) -> None:
             print("   ", line)
         if found:
             sys.exit(f"The app and DuckDB disagree on {len(found)} numbers.")
-    page_times()
+    if options.only != "data":
+        page_times()
 
 
 def page_times() -> None:
@@ -548,11 +566,12 @@ def page_times() -> None:
     from coresponse.programs.models import Program
 
     settings.ALLOWED_HOSTS = ["*"]
-    user = User.objects.create(username="bench-supervisor")
-    Membership.objects.bulk_create(
-        Membership(user=user, role=Role.SUPERVISOR, organization_id=1, program=program)
-        for program in Program.objects.all()
-    )
+    user, created = User.objects.get_or_create(username="bench-supervisor")
+    if created:
+        Membership.objects.bulk_create(
+            Membership(user=user, role=Role.SUPERVISOR, organization_id=1, program=program)
+            for program in Program.objects.all()
+        )
     client = Client()
     log_in(client, user)
     query = f"?from={DASHBOARD_START:%Y-%m}&to=2025-10&by=month"
