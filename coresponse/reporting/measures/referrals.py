@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coresponse.encounters.models import Encounter
 from coresponse.referrals.models import FollowUp, Referral
+from coresponse.reporting.facts import COUNTED_STATUSES
 from coresponse.reporting.measures.types import Rate, Selection
 
 
@@ -141,14 +142,17 @@ class DaysSummary:
 def days_encounter_to_first_service(selection: Selection) -> DaysSummary:
     """Days from an encounter to the first service the person attended after a referral.
 
-    Unit: encounters in the selection's departments (and programs) with `occurred_at` in
-    the period and at least one referral from that encounter recorded as attended.
+    Unit: counted encounters (submitted or locked; drafts never count) in the selection's
+    departments (and programs) with `occurred_at` in the period and at least one referral
+    from that encounter recorded as attended.
     Value: local calendar days from the encounter to the earliest attended referral
     (0 = same day). Mean is rounded to one decimal.
     Period: the encounter date, [start, end).
     """
     rows = (
-        _in_selection(Encounter.objects.all(), selection, "occurred_at")
+        _in_selection(
+            Encounter.objects.filter(status__in=COUNTED_STATUSES), selection, "occurred_at"
+        )
         .filter(referrals__attended_at__isnull=False)
         .annotate(first_attended_at=Min("referrals__attended_at"))
         .values_list("occurred_at", "first_attended_at")

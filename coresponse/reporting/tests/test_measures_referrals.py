@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coresponse.directory.tests.factories import service_in
+from coresponse.encounters.models import Encounter
 from coresponse.encounters.tests.factories import EncounterFactory
 from coresponse.referrals.models import FollowUp, Referral
 from coresponse.referrals.tests.factories import FollowUpFactory, ReferralFactory
@@ -200,6 +201,35 @@ def test_days_to_first_service_uses_the_earliest_attended_referral(world, referr
     encounter(at(4, 1, 8), at(4, 2, 8))  # after the period
     assert days_encounter_to_first_service(march(world)) == DaysSummary(
         count=3, median=1.0, mean=2.7, minimum=0, maximum=7
+    )
+
+
+def test_days_to_first_service_leaves_out_draft_encounters(world, referrals):
+    service = referrals
+
+    def encounter(occurred_at, attended_at, status):  # type: ignore[no-untyped-def]
+        record = EncounterFactory(
+            department=world.ashford,
+            program=world.ashford_program,
+            occurred_at=occurred_at,
+            status=status,
+        )
+        ReferralFactory(
+            department=world.ashford,
+            program=world.ashford_program,
+            service=service,
+            encounter=record,
+            referred_at=occurred_at,
+            attended_at=attended_at,
+        )
+
+    encounter(at(3, 2), at(3, 4), Encounter.Status.SUBMITTED)  # 2 days
+    encounter(at(3, 5), at(3, 15), Encounter.Status.LOCKED)  # 10 days
+    encounter(at(3, 6), at(3, 30), Encounter.Status.DRAFT)  # draft: would be 24 days
+    # Counted: 2 and 10 -> count 2, median (2 + 10) / 2 = 6.0, mean 6.0, least 2, most 10.
+    # With the draft it would be count 3, median 10.0, mean 12.0, most 24.
+    assert days_encounter_to_first_service(march(world)) == DaysSummary(
+        count=2, median=6.0, mean=6.0, minimum=2, maximum=10
     )
 
 
