@@ -1,8 +1,10 @@
 """Vega-Lite charts rendered to SVG on the server (vl-convert: offline, same chart in PDF).
 
 Each chart comes with the table of its data, shown under it for screen readers and for anyone
-who prefers numbers. Rendered SVG is cached by the hash of its specification, so a chart is
-drawn once per distinct data.
+who prefers numbers. Rendered SVG is kept by the hash of its specification (data included) in
+the process cache and in the database (`RenderedChart`, shared by every process and kept
+across restarts), so a chart is drawn once per distinct data; `coresponse warm-charts` draws
+the default dashboards' charts before anyone asks.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import vl_convert
 from django.core.cache import cache
+
+from coresponse.reporting.models import RenderedChart
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 COLORS = ["#1f5f8b", "#c4622d", "#3f8f4f", "#7a4f9a", "#b08d1a"]
@@ -38,17 +42,54 @@ class Chart:
     note: str = ""
 
 
+_LOCAL_SECONDS = 24 * 60 * 60
+
+
+def _text(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, sort_keys=True, default=str)
+
+
+def chart_key(spec: dict[str, Any]) -> str:
+    """The hash a chart is kept under: its whole specification, data included."""
+    return hashlib.sha256(_text(spec).encode()).hexdigest()
+
+
+def _draw(spec: dict[str, Any]) -> str:
+    svg = vl_convert.vegalite_to_svg(json.loads(_text(spec)))
+    # The chart's title is the section heading; the SVG is described by the table.
+    return svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+
+
+def render_svgs(specs: list[dict[str, Any]]) -> list[str]:
+    """SVG of each Vega-Lite spec: from the process cache, else the database (one query for
+    all), else drawn now and kept in both."""
+    keys = [chart_key(spec) for spec in specs]
+    found: dict[str, str] = {
+        key.removeprefix("chart-svg:"): svg
+        for key, svg in cache.get_many([f"chart-svg:{key}" for key in keys]).items()
+    }
+    missing = {key for key in keys if key not in found}
+    if missing:
+        kept = dict(RenderedChart.objects.filter(key__in=missing).values_list("key", "svg"))
+        found.update(kept)
+        cache.set_many({f"chart-svg:{key}": svg for key, svg in kept.items()}, _LOCAL_SECONDS)
+    drawn: dict[str, str] = {}
+    for key, spec in zip(keys, specs, strict=True):
+        if key not in found and key not in drawn:
+            drawn[key] = _draw(spec)
+    if drawn:
+        RenderedChart.objects.bulk_create(
+            [RenderedChart(key=key, svg=svg) for key, svg in drawn.items()],
+            ignore_conflicts=True,
+        )
+        cache.set_many({f"chart-svg:{key}": svg for key, svg in drawn.items()}, _LOCAL_SECONDS)
+        found.update(drawn)
+    return [found[key] for key in keys]
+
+
 def render_svg(spec: dict[str, Any]) -> str:
-    """SVG of a Vega-Lite spec, cached by content."""
-    text = json.dumps(spec, sort_keys=True, default=str)
-    key = "chart-svg:" + hashlib.sha256(text.encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = vl_convert.vegalite_to_svg(json.loads(text))
-        # The chart's title is the section heading; the SVG is described by the table.
-        svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
-        cache.set(key, svg, 24 * 60 * 60)
-    return svg
+    """SVG of a Vega-Lite spec, kept by content (see `render_svgs`)."""
+    return render_svgs([spec])[0]
 
 
 def _base(width: int = 560, height: int = 220) -> dict[str, Any]:

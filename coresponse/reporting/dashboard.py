@@ -7,23 +7,28 @@ range, and every breakdown); `build_dashboard` adds the charts and tables a page
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from django.utils import timezone
 
 from coresponse.common.choices import AgeBand, Ethnicity, Race, Sex
 from coresponse.common.models import Code
-from coresponse.programs.models import Department, Program
-from coresponse.reporting.charts import Chart, bar_chart, line_chart, render_svg
-from coresponse.reporting.measures.figures import figures_of
+from coresponse.programs.models import Department, Organization, Program
+from coresponse.reporting.charts import Chart, bar_chart, line_chart, render_svgs
+from coresponse.reporting.measures.figures import figures_by_period
+from coresponse.reporting.measures.periods import Period
 from coresponse.reporting.measures.registry import MEASURES
 from coresponse.reporting.measures.types import add_months
+from coresponse.reporting.models import RenderedChart
 from coresponse.reporting.results import (
     WITHHELD,
     Release,
     build_release,
     display,
 )
-from coresponse.reporting.scopes import Kind, ReportScope
+from coresponse.reporting.scopes import Kind, ReportScope, unrestricted_scope
 from coresponse.reporting.suppression import is_small
 
 HEADLINES = (
@@ -110,10 +115,12 @@ def five_year_comparison(scope: ReportScope, today: datetime.date) -> Comparison
     last_year = today.year - 1
     years = list(range(last_year - 9, last_year + 1))
     counts = [
-        figures_of(
-            scope.selection(datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
-        ).counts.encounters
-        for year in years
+        figures.counts.encounters
+        for figures in figures_by_period(
+            scope.selection(datetime.date(years[0], 1, 1), datetime.date(last_year + 1, 1, 1)),
+            [Period(datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)) for year in years],
+            counts_only=True,
+        )
     ]
     if scope.is_suppressed and any(is_small(count) for count in counts):
         return None
@@ -158,17 +165,30 @@ def _cell(value: Any, kind: str) -> str:
 
 
 def _labels(scope: ReportScope, dimension: str) -> dict[str, str]:
-    if dimension in DEMOGRAPHICS:
-        return {key: str(label) for key, label in DEMOGRAPHICS[dimension][1].items()}
-    if dimension == "problem":
-        return dict(Code.objects.filter(code_list="presenting_problem").values_list("key", "label"))
-    model = Department if dimension == "department" else Program
-    return {
-        str(pk): name
-        for pk, name in model.objects.filter(organization_id=scope.organization_id).values_list(
-            "pk", "name"
-        )
-    }
+    return _all_labels(scope, [dimension])[dimension]
+
+
+def _all_labels(scope: ReportScope, dimensions: list[str]) -> dict[str, dict[str, str]]:
+    """The display label of each value of each dimension (one query per model needed)."""
+    labels: dict[str, dict[str, str]] = {}
+    for dimension in dimensions:
+        if dimension in DEMOGRAPHICS:
+            labels[dimension] = {
+                key: str(label) for key, label in DEMOGRAPHICS[dimension][1].items()
+            }
+        elif dimension == "problem":
+            labels[dimension] = dict(
+                Code.objects.filter(code_list="presenting_problem").values_list("key", "label")
+            )
+        else:
+            model = Department if dimension == "department" else Program
+            labels[dimension] = {
+                str(pk): name
+                for pk, name in model.objects.filter(
+                    organization_id=scope.organization_id
+                ).values_list("pk", "name")
+            }
+    return labels
 
 
 def _series_chart(
@@ -179,7 +199,7 @@ def _series_chart(
     *,
     percent: bool = False,
     bars: bool = False,
-) -> Chart:
+) -> tuple[Chart, dict[str, Any]]:
     points = []
     rows = []
     for row in release.periods:
@@ -190,12 +210,13 @@ def _series_chart(
             cells.append(_cell(value, MEASURES[name].kind))
         rows.append(cells)
     y_title = "share" if percent else "count"
-    svg = render_svg(line_chart(points, y_title=y_title, percent=percent, bars=bars))
-    return Chart(slug, title, svg, ["Period", *(label for _, label in series)], rows)
+    spec = line_chart(points, y_title=y_title, percent=percent, bars=bars)
+    return Chart(slug, title, "", ["Period", *(label for _, label in series)], rows), spec
 
 
-def _breakdown_chart(scope: ReportScope, release: Release, dimension: str, title: str) -> Chart:
-    labels = _labels(scope, dimension)
+def _breakdown_chart(
+    labels: dict[str, str], release: Release, dimension: str, title: str
+) -> tuple[Chart, dict[str, Any]]:
     items, rows = [], []
     for item in release.breakdowns.get(dimension, []):
         label = labels.get(item.key, item.key)
@@ -203,14 +224,13 @@ def _breakdown_chart(scope: ReportScope, release: Release, dimension: str, title
         diversion = item.values["arrest_diversion_rate"]
         items.append((label, _number(encounters)))
         rows.append([label, _cell(encounters, "count"), _cell(diversion, "rate")])
-    svg = render_svg(bar_chart(items, x_title="encounters"))
     return Chart(
         f"by-{dimension}",
         title,
-        svg,
+        "",
         [title.split(" by ")[-1].capitalize(), "Encounters", "Arrest diversion rate"],
         rows,
-    )
+    ), bar_chart(items, x_title="encounters")
 
 
 def build_dashboard(
@@ -224,6 +244,20 @@ def build_dashboard(
         (MEASURES[name].label, display(total.values[name], MEASURES[name].kind))
         for name in HEADLINES
     ]
+    charts = dashboard_charts(scope, release)
+    definitions = [(MEASURES[name].label, MEASURES[name].definition) for name in release.names]
+    return Dashboard(
+        scope=scope,
+        release=release,
+        headlines=headlines,
+        charts=charts,
+        comparison=five_year_comparison(scope, today),
+        definitions=definitions,
+    )
+
+
+def dashboard_charts(scope: ReportScope, release: Release) -> list[Chart]:
+    """The dashboard's charts with their tables, drawn (or read from the kept SVG) at once."""
     charts = [
         _series_chart(
             release,
@@ -250,27 +284,63 @@ def build_dashboard(
             ],
         ),
     ]
+    breakdowns: list[tuple[str, str]] = []
     if scope.kind == Kind.PROGRAM and len(scope.department_ids) > 1:
-        charts.append(_breakdown_chart(scope, release, "department", "Encounters by town"))
+        breakdowns.append(("department", "Encounters by town"))
     if scope.kind == Kind.ORGANIZATION:
-        charts.append(_breakdown_chart(scope, release, "program", "Encounters by program"))
-        charts.append(_breakdown_chart(scope, release, "department", "Encounters by department"))
+        breakdowns.append(("program", "Encounters by program"))
+        breakdowns.append(("department", "Encounters by department"))
     if scope.shows_clinical:
-        charts.append(
-            _breakdown_chart(scope, release, "problem", "Encounters by presenting problem")
-        )
+        breakdowns.append(("problem", "Encounters by presenting problem"))
     for dimension, (label, _) in DEMOGRAPHICS.items():
-        charts.append(
-            _breakdown_chart(
-                scope, release, dimension, f"Equity view: encounters by {label.lower()}"
-            )
-        )
-    definitions = [(MEASURES[name].label, MEASURES[name].definition) for name in release.names]
-    return Dashboard(
-        scope=scope,
-        release=release,
-        headlines=headlines,
-        charts=charts,
-        comparison=five_year_comparison(scope, today),
-        definitions=definitions,
-    )
+        breakdowns.append((dimension, f"Equity view: encounters by {label.lower()}"))
+    labels = _all_labels(scope, [dimension for dimension, _ in breakdowns])
+    for dimension, title in breakdowns:
+        charts.append(_breakdown_chart(labels[dimension], release, dimension, title))
+    svgs = render_svgs([spec for _, spec in charts])
+    return [replace(chart, svg=svg) for (chart, _), svg in zip(charts, svgs, strict=True)]
+
+
+def default_scopes(organization_id: int | None = None) -> list[ReportScope]:
+    """Every organization, program and department, exact and suppressed (what readers see)."""
+    organizations = Organization.objects.order_by("pk")
+    if organization_id is not None:
+        organizations = organizations.filter(pk=organization_id)
+    exact: list[ReportScope] = []
+    for organization in organizations:
+        exact.append(unrestricted_scope(Kind.ORGANIZATION, organization.pk))
+        for program_id in Program.objects.filter(organization=organization).values_list(
+            "pk", flat=True
+        ):
+            exact.append(unrestricted_scope(Kind.PROGRAM, program_id))
+        for department_id in Department.objects.filter(organization=organization).values_list(
+            "pk", flat=True
+        ):
+            exact.append(unrestricted_scope(Kind.DEPARTMENT, department_id))
+    return [*exact, *(replace(scope, is_suppressed=True) for scope in exact)]
+
+
+def warm_charts(
+    today: datetime.date,
+    scopes: list[ReportScope],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Draw (and keep) the charts of each scope's default dashboard: the last 24 full months,
+    by month (by quarter when suppressed), as a reader opening the page would ask. Charts
+    already kept are not drawn again. Returns how many charts were drawn."""
+    start, end = default_range(today)
+    before = RenderedChart.objects.count()
+    for index, scope in enumerate(scopes):
+        by = "quarter" if scope.is_suppressed else "month"
+        dashboard_charts(scope, dashboard_release(scope, start, end, by))
+        if progress is not None:
+            progress(index + 1, len(scopes))
+    return RenderedChart.objects.count() - before
+
+
+def prune_charts(older_than_days: int = 35) -> int:
+    """Forget kept charts drawn more than `older_than_days` ago (drawn again when asked)."""
+    limit = timezone.now() - datetime.timedelta(days=older_than_days)
+    deleted, _ = RenderedChart.objects.filter(created_at__lt=limit).delete()
+    return deleted

@@ -192,3 +192,20 @@ class ProgramUnitCost(TimeStampedModel):
         return (
             f"{self.program}: {self.get_kind_display()} ${self.amount} from {self.effective_from}"
         )
+
+
+class RenderedChart(models.Model):
+    """A chart's SVG, kept by the hash of its Vega-Lite specification (data included).
+
+    Rendering costs 50–150 ms a chart, so each distinct chart is drawn once and kept here,
+    shared by every process; `coresponse warm-charts` draws the default dashboards' charts
+    ahead of the first reader (after a rollup rebuild, and nightly). Holds aggregate figures
+    only (what the chart shows), never person-level data; old rows are pruned by that command.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    svg = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"chart {self.key[:12]}"

@@ -172,7 +172,7 @@ def build_release(
         total_figures = (
             figures[0]
             if periods == [whole]
-            else figures_by_period(selection, [whole], scope=scope)[0]
+            else figures_by_period(selection, [whole], scope=scope, costs=figures[0].unit_costs)[0]
         )
     # Dashboards chart only rollup measures by period; the others (one query each) are
     # computed for the whole range.

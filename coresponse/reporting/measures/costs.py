@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,18 +56,43 @@ class CostAvoided:
         }
 
 
+@dataclass(frozen=True)
+class KnownCost:
+    """One configured unit cost, as valuing needs it (loaded once for every period)."""
+
+    pk: int
+    effective_from: datetime.date
+    amount: Decimal
+    unit: UnitCost
+
+
+CostHistory = dict[tuple[int, str], list[KnownCost]]
+
+
 def unit_costs_of(program_ids: Iterable[int]) -> CostHistory:
-    costs: dict[tuple[int, str], list[ProgramUnitCost]] = {}
+    """Each program's unit costs by kind, the latest first."""
+    costs: CostHistory = {}
     for cost in ProgramUnitCost.objects.filter(program_id__in=set(program_ids)).select_related(
         "program"
     ):
-        costs.setdefault((cost.program_id, cost.kind), []).append(cost)
+        unit = UnitCost(
+            program_id=cost.program_id,
+            program=cost.program.name,
+            kind=cost.get_kind_display(),
+            amount=cost.amount,
+            effective_from=cost.effective_from.isoformat(),
+            source=cost.source,
+            source_url=cost.source_url,
+        )
+        costs.setdefault((cost.program_id, str(cost.kind)), []).append(
+            KnownCost(cost.pk, cost.effective_from, cost.amount, unit)
+        )
     for history in costs.values():
         history.sort(key=lambda cost: cost.effective_from, reverse=True)
     return costs
 
 
-CostHistory = dict[tuple[int, str], list[ProgramUnitCost]]
+_KINDS = (str(ProgramUnitCost.Kind.ARREST_DIVERSION), str(ProgramUnitCost.Kind.ED_DIVERSION))
 
 
 def value_diversions(
@@ -78,21 +104,22 @@ def value_diversions(
     """
     if costs is None:
         costs = unit_costs_of(program_id for program_id, _ in diversions)
-    totals = {
-        ProgramUnitCost.Kind.ARREST_DIVERSION: Decimal(0),
-        ProgramUnitCost.Kind.ED_DIVERSION: Decimal(0),
-    }
+    totals = [Decimal(0), Decimal(0)]
     used: dict[int, UnitCost] = {}
     unvalued = 0
+    first_days: dict[int, datetime.date] = {}
     for (program_id, month), counts in sorted(diversions.items()):
-        first_day = month_start(month)
-        for kind, count in zip(totals, counts, strict=True):
+        first_day = first_days.get(month)
+        if first_day is None:
+            first_day = first_days[month] = month_start(month)
+        for position, kind in enumerate(_KINDS):
+            count = counts[position]
             if not count:
                 continue
             cost = next(
                 (
                     item
-                    for item in costs.get((program_id, kind), [])
+                    for item in costs.get((program_id, kind), ())
                     if item.effective_from <= first_day
                 ),
                 None,
@@ -100,21 +127,12 @@ def value_diversions(
             if cost is None:
                 unvalued += count
                 continue
-            totals[kind] += cost.amount * count
-            if cost.pk in used:
-                continue
-            used[cost.pk] = UnitCost(
-                program_id=program_id,
-                program=cost.program.name,
-                kind=cost.get_kind_display(),
-                amount=cost.amount,
-                effective_from=cost.effective_from.isoformat(),
-                source=cost.source,
-                source_url=cost.source_url,
-            )
+            totals[position] += cost.amount * count
+            if cost.pk not in used:
+                used[cost.pk] = cost.unit
     return CostAvoided(
-        arrest=totals[ProgramUnitCost.Kind.ARREST_DIVERSION],
-        ed=totals[ProgramUnitCost.Kind.ED_DIVERSION],
+        arrest=totals[0],
+        ed=totals[1],
         unit_costs=tuple(sorted(used.values(), key=lambda cost: (cost.program, cost.kind))),
         unvalued_diversions=unvalued,
     )

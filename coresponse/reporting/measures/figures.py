@@ -8,9 +8,11 @@ is counted from the facts. Both paths give the same numbers (tests check it).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -143,14 +145,20 @@ def _query(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _period_index(periods: Sequence[Period], key: int, *, by_month: bool) -> int | None:
-    for index, period in enumerate(periods):
-        if by_month:
-            if month_number(period.start) <= key < month_number(period.end):
-                return index
-        elif day_number(period.start) <= key < day_number(period.end):
-            return index
-    return None
+class _PeriodFinder:
+    """Which of consecutive `periods` holds a month (or day) number: a binary search."""
+
+    def __init__(self, periods: Sequence[Period], *, by_month: bool) -> None:
+        number = month_number if by_month else day_number
+        if any(left.end != right.start for left, right in pairwise(periods)):
+            raise ValueError("Periods must be consecutive.")
+        self.starts = [number(period.start) for period in periods]
+        self.end = number(periods[-1].end) if periods else 0
+
+    def __call__(self, key: int) -> int | None:
+        if not self.starts or key < self.starts[0] or key >= self.end:
+            return None
+        return bisect_right(self.starts, key) - 1
 
 
 def _counts_from_cells(
@@ -158,6 +166,8 @@ def _counts_from_cells(
     selection: Selection,
     periods: Sequence[Period],
     result: list[Figures],
+    *,
+    with_diversions: bool = True,
 ) -> None:
     first, end = month_number(periods[0].start), month_number(periods[-1].end)
     table = MeasureCell._meta.db_table
@@ -172,10 +182,13 @@ def _counts_from_cells(
         "AND dimension = 'all' AND month >= %s AND month < %s GROUP BY month",
         [*params, first, end],
     )
+    find = _PeriodFinder(periods, by_month=True)
     for month, *values in rows:
-        index = _period_index(periods, month, by_month=True)
+        index = find(month)
         if index is not None:
             result[index].counts.add(values)
+    if not with_diversions:
+        return
     if scope is not None and scope.scope == Scope.PROGRAM:
         diversion_rows = [(scope.scope_id, month, v[3], v[8]) for month, *v in rows]
     else:
@@ -186,7 +199,7 @@ def _counts_from_cells(
             [*params, first, end],
         )
     for program_id, month, arrests, eds in diversion_rows:
-        index = _period_index(periods, month, by_month=True)
+        index = find(month)
         if index is not None:
             result[index].diversions[(int(program_id), month)] = [int(arrests), int(eds)]
 
@@ -203,8 +216,9 @@ def _counts_from_facts(
         "GROUP BY f.day, f.month, f.program_id",
         params,
     )
+    find = _PeriodFinder(periods, by_month=False)
     for day, month, program_id, *values in rows:
-        index = _period_index(periods, day, by_month=False)
+        index = find(day)
         if index is None:
             continue
         result[index].counts.add(values)
@@ -263,12 +277,13 @@ def _people_from_facts(
         "ORDER BY f.person_id, f.day, f.encounter_id",
         params,
     )
+    find = _PeriodFinder(periods, by_month=False)
     by_person: dict[int, list[_Point]] = defaultdict(list)
     for row in rows:
         by_person[row[1]].append(_Point(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5])))
     for points in by_person.values():
         for chain, members in chain_members(points).items():  # type: ignore[arg-type]
-            seen = {_period_index(periods, point.day, by_month=False) for point in members}
+            seen = {find(point.day) for point in members}
             for index in seen - {None}:
                 people = result[index].people  # type: ignore[index]
                 name = _CHAIN_FIELDS[chain]
@@ -279,11 +294,18 @@ _UNKNOWN = RollupScope("", 0)
 
 
 def figures_by_period(
-    selection: Selection, periods: Sequence[Period], *, scope: RollupScope | None = _UNKNOWN
+    selection: Selection,
+    periods: Sequence[Period],
+    *,
+    scope: RollupScope | None = _UNKNOWN,
+    costs: CostHistory | None = None,
+    counts_only: bool = False,
 ) -> list[Figures]:
     """The base figures of each of `periods` (consecutive, within one selection).
 
-    `scope` is `rollup_scope(selection)` when the caller already knows it.
+    `scope` is `rollup_scope(selection)` when the caller already knows it, `costs` the unit
+    costs when already loaded for these programs. With `counts_only` only `counts` is sure
+    to be filled: no people, no unit costs, no diversions by program.
     """
     result = [Figures(selection=selection.with_period(p.start, p.end)) for p in periods]
     if not periods or not selection.department_ids:
@@ -292,14 +314,17 @@ def figures_by_period(
         scope = rollup_scope(selection)
     whole_months = all(period.is_whole_months for period in periods)
     if whole_months and (scope is not None or not selection.program_ids):
-        _counts_from_cells(scope, selection, periods, result)
+        _counts_from_cells(scope, selection, periods, result, with_diversions=not counts_only)
     else:
         _counts_from_facts(selection, periods, result)
+    if counts_only:
+        return result
     if whole_months and scope is not None:
         _people_from_cells(scope, periods, result)
     else:
         _people_from_facts(selection, periods, result)
-    costs = unit_costs_of({program for item in result for program, _ in item.diversions})
+    if costs is None:
+        costs = unit_costs_of({program for item in result for program, _ in item.diversions})
     for item in result:
         item.unit_costs = costs
     return result
