@@ -326,14 +326,17 @@ def warm_charts(
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Draw (and keep) the charts of each scope's default dashboard: the last 24 full months,
-    by month (by quarter when suppressed), as a reader opening the page would ask. Charts
+    """Draw (and keep) the charts of each scope's default dashboard: the last 24 full months
+    by month (suppressed: by quarter, widened to whole quarters), as the page asks them. Charts
     already kept are not drawn again. Returns how many charts were drawn."""
-    start, end = default_range(today)
+    from coresponse.reporting.filters import DashboardFilters  # it imports this module
+
     before = RenderedChart.objects.count()
     for index, scope in enumerate(scopes):
-        by = "quarter" if scope.is_suppressed else "month"
-        dashboard_charts(scope, dashboard_release(scope, start, end, by))
+        # What the page asks when opened without filters (views._dashboard).
+        default_by = "quarter" if scope.is_suppressed else "month"
+        filters = DashboardFilters.from_query({}, today, default_by=default_by)
+        dashboard_charts(scope, dashboard_release(scope, filters.start, filters.end, filters.by))
         if progress is not None:
             progress(index + 1, len(scopes))
     return RenderedChart.objects.count() - before
