@@ -72,21 +72,22 @@ CostHistory = dict[tuple[int, str], list[KnownCost]]
 def unit_costs_of(program_ids: Iterable[int]) -> CostHistory:
     """Each program's unit costs by kind, the latest first."""
     costs: CostHistory = {}
-    for cost in ProgramUnitCost.objects.filter(program_id__in=set(program_ids)).select_related(
-        "program"
-    ):
+    kinds = dict(ProgramUnitCost.Kind.choices)
+    rows = ProgramUnitCost.objects.filter(program_id__in=set(program_ids)).values_list(
+        "pk", "program_id", "program__name", "kind", "amount", "effective_from", "source",
+        "source_url",
+    )  # fmt: skip
+    for pk, program_id, program, kind, amount, effective_from, source, source_url in rows:
         unit = UnitCost(
-            program_id=cost.program_id,
-            program=cost.program.name,
-            kind=cost.get_kind_display(),
-            amount=cost.amount,
-            effective_from=cost.effective_from.isoformat(),
-            source=cost.source,
-            source_url=cost.source_url,
+            program_id=program_id,
+            program=program,
+            kind=str(kinds[kind]),
+            amount=amount,
+            effective_from=effective_from.isoformat(),
+            source=source,
+            source_url=source_url,
         )
-        costs.setdefault((cost.program_id, str(cost.kind)), []).append(
-            KnownCost(cost.pk, cost.effective_from, cost.amount, unit)
-        )
+        costs.setdefault((program_id, kind), []).append(KnownCost(pk, effective_from, amount, unit))
     for history in costs.values():
         history.sort(key=lambda cost: cost.effective_from, reverse=True)
     return costs

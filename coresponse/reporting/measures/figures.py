@@ -239,21 +239,30 @@ def _people_from_cells(
     scope: RollupScope, periods: Sequence[Period], result: list[Figures]
 ) -> None:
     first, end = month_number(periods[0].start), month_number(periods[-1].end)
-    rows = _query(
-        f"SELECT chain, month, previous_month, encounters FROM {DistinctCell._meta.db_table} "  # noqa: S608  # nosec B608 - fixed names, values as parameters
-        "WHERE scope = %s AND scope_id = %s AND month >= %s AND month < %s "
-        "AND previous_month < month",
-        [scope.scope, scope.scope_id, first, end],
+    # A person counts once per period: at their first chain encounter in it, the one whose
+    # previous chain encounter came before the period. Summed in the database per period,
+    # named by its first month (`low`; the periods are consecutive).
+    lows = [month_number(period.start) for period in periods]
+    low_of_month = (
+        "CASE " + "WHEN month < %s THEN %s " * (len(lows) - 1) + "ELSE %s END"
+        if len(lows) > 1
+        else "%s"
     )
-    bounds = [(month_number(period.start), month_number(period.end)) for period in periods]
-    for chain, month, previous_month, encounters in rows:
-        for index, (low, high) in enumerate(bounds):
-            # A person counts once per period: at their first chain encounter in it.
-            if low <= month < high and previous_month < low:
-                people = result[index].people
-                name = _CHAIN_FIELDS[chain]
-                setattr(people, name, getattr(people, name) + encounters)
-                break
+    low_params = [*(number for pair in zip(lows[1:], lows, strict=False) for number in pair)]
+    rows = _query(
+        "SELECT low, chain, SUM(encounters) FROM ("  # noqa: S608  # nosec B608 - fixed names, values as parameters
+        f"SELECT {low_of_month} AS low, chain, previous_month, encounters "
+        f"FROM {DistinctCell._meta.db_table} "
+        "WHERE scope = %s AND scope_id = %s AND month >= %s AND month < %s "
+        "AND previous_month < month) AS cells "
+        "WHERE previous_month < low GROUP BY low, chain",
+        [*low_params, lows[-1], scope.scope, scope.scope_id, first, end],
+    )
+    index_of = {low: index for index, low in enumerate(lows)}
+    for low, chain, encounters in rows:
+        people = result[index_of[low]].people
+        name = _CHAIN_FIELDS[chain]
+        setattr(people, name, getattr(people, name) + int(encounters))
 
 
 class _Point(NamedTuple):
