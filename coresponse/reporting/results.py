@@ -18,6 +18,7 @@ from coresponse.reporting.measures.figures import (
     People,
     breakdowns_of,
     figures_by_period,
+    figures_of_whole,
     rollup_scope,
 )
 from coresponse.reporting.measures.periods import Granularity, Period, split_period
@@ -170,9 +171,7 @@ def build_release(
     total_figures = None
     if with_total or breakdowns:
         total_figures = (
-            figures[0]
-            if periods == [whole]
-            else figures_by_period(selection, [whole], scope=scope, costs=figures[0].unit_costs)[0]
+            figures[0] if periods == [whole] else figures_of_whole(selection, figures, scope=scope)
         )
     # Dashboards chart only rollup measures by period; the others (one query each) are
     # computed for the whole range.

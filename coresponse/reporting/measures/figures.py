@@ -339,6 +339,32 @@ def figures_by_period(
     return result
 
 
+def figures_of_whole(
+    selection: Selection, parts: Sequence[Figures], *, scope: RollupScope | None = _UNKNOWN
+) -> Figures:
+    """The figures of the run of `parts` (consecutive periods of `selection`, as returned by
+    `figures_by_period`) taken as one period: counts and diversions add up, so only the
+    distinct people are counted again (one query instead of three)."""
+    whole = Period(parts[0].selection.start, parts[-1].selection.end)
+    result = Figures(selection=selection.with_period(whole.start, whole.end))
+    for part in parts:
+        result.counts.add(part.counts.as_tuple())
+        for key, (arrests, eds) in part.diversions.items():
+            pair = result.diversions.setdefault(key, [0, 0])
+            pair[0] += arrests
+            pair[1] += eds
+    result.unit_costs = parts[0].unit_costs
+    if not selection.department_ids:
+        return result
+    if scope is _UNKNOWN:
+        scope = rollup_scope(selection)
+    if whole.is_whole_months and scope is not None:
+        _people_from_cells(scope, [whole], [result])
+    else:
+        _people_from_facts(selection, [whole], [result])
+    return result
+
+
 def figures_of(selection: Selection) -> Figures:
     """The base figures of the selection's whole period."""
     return figures_by_period(selection, [Period(selection.start, selection.end)])[0]
