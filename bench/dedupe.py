@@ -8,8 +8,11 @@ errors at a low and a high error level (`--full` for 50,000 rows each; 5,000 by 
 Reported: pairwise precision, recall, F1 and wall time, all measured in this one run.
 Splink uses the configuration of its own FEBRL 3 example (name, date-of-birth, Damerau–
 Levenshtein id and exact postcode comparisons, blocking on each field, u by random
-sampling, m by EM on two blocking rules) generalised to the fields present; it is shown at
-the best of several clustering thresholds chosen in hindsight, ours at its fixed default.
+sampling, m by EM on two blocking rules) generalised to the fields present. Both engines
+are scored at the same fixed clustering threshold, match probability 0.9 (our default,
+chosen before any benchmark and the same for every data set); Splink's best F1 over the
+thresholds 0.5, 0.9, 0.99 and 0.999, chosen in hindsight on the evaluation data, is shown
+in an extra row labelled "best in hindsight" for reference only.
 
     .venv/bin/python bench/dedupe.py [--full] [--only febrl3,synthetic-low]
 """
@@ -27,7 +30,7 @@ import time
 import warnings
 from collections import defaultdict
 from contextlib import redirect_stderr
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,7 +44,8 @@ from django.core.management import call_command  # noqa: E402
 
 from coresponse.people.linkage.synthetic import COLUMNS, HIGH, LOW, people_list  # noqa: E402
 
-SPLINK_THRESHOLDS = (0.5, 0.9, 0.99, 0.999)
+FIXED_THRESHOLD = 0.9
+HINDSIGHT_THRESHOLDS = (0.5, 0.9, 0.99, 0.999)
 
 
 @dataclass
@@ -162,7 +166,8 @@ def run_exact(data: DataSet) -> Score:
     return score(data.truth, [str(label) for label in labels], time.perf_counter() - started)
 
 
-def run_splink(data: DataSet) -> Score:
+def run_splink(data: DataSet) -> tuple[Score, Score]:
+    """Splink at the fixed threshold, and its best threshold in hindsight (reference only)."""
     import pandas as pd
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -210,8 +215,9 @@ def run_splink(data: DataSet) -> Score:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
     predictions = linker.inference.predict(threshold_match_probability=0.2)
     best: Score | None = None
+    fixed: Score | None = None
     order = frame["unique_id"].tolist()
-    for number, threshold in enumerate(SPLINK_THRESHOLDS):
+    for number, threshold in enumerate(HINDSIGHT_THRESHOLDS):
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=threshold
         ).as_pandas_dataframe()
@@ -220,10 +226,13 @@ def run_splink(data: DataSet) -> Score:
         cluster_of = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
         found = [str(cluster_of.get(record_id, record_id)) for record_id in order]
         candidate = score(data.truth, found, seconds, f"threshold {threshold}")
+        if threshold == FIXED_THRESHOLD:
+            fixed = candidate
         if best is None or candidate.f1 > best.f1:
             best = candidate
-    assert best is not None
-    return best
+    assert best is not None and fixed is not None
+    hindsight = replace(best, note=f"best in hindsight: {best.note}")
+    return fixed, hindsight
 
 
 def main() -> None:
@@ -245,17 +254,19 @@ def main() -> None:
                 if name.startswith("febrl")
                 else synthetic(directory, name, size)
             )
+            splink_fixed, splink_best = run_splink(data)
             results = {
-                "coresponse": run_ours(data, directory),
-                "splink": run_splink(data),
+                "coresponse (threshold 0.9)": run_ours(data, directory),
+                "splink": splink_fixed,
+                "splink ": splink_best,
                 "exact match": run_exact(data),
             }
             reference = results["splink"].seconds
             for method, result in results.items():
                 note = f" ({result.note})" if result.note else ""
                 print(
-                    f"| {name} | {len(data.truth)} | {method}{note} | {result.precision:.4f} | "
-                    f"{result.recall:.4f} | {result.f1:.4f} | {result.seconds:.2f} | "
+                    f"| {name} | {len(data.truth)} | {method.strip()}{note} | "
+                    f"{result.precision:.4f} | {result.recall:.4f} | {result.f1:.4f} | {result.seconds:.2f} | "
                     f"{result.seconds / reference:.2f} |",
                     flush=True,
                 )

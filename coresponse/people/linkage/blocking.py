@@ -26,6 +26,16 @@ def _initial(value: str) -> str:
     return value[:1]
 
 
+def _street(address: str) -> str:
+    """The first word of an address that is not a house number ("12 prospect st" → prospect).
+
+    A typo in the street type or in a later word leaves it intact."""
+    for word in address.split():
+        if not any(character.isdigit() for character in word) and len(word) >= 3:
+            return word
+    return ""
+
+
 def _first_group(record: PersonRecord) -> str:
     groups = nickname_group_ids(record.first_name)
     return min(groups) if groups else record.first_name
@@ -63,6 +73,8 @@ BLOCKING_RULES: dict[str, BlockingKey] = {
     ),
     "address + postcode": lambda r: _key(r.address, r.postcode),
     "last name sound + postcode": lambda r: _key(phonetic_key(r.last_name), r.postcode),
+    # Both names and the birth date may be wrong or missing; the street rarely is.
+    "postcode + street": lambda r: _key(r.postcode, _street(r.address)),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ MIN_RECORDS_FOR_U = 1_000
 MIN_PAIRS_FOR_EM = 2_000
 COMPARE_CHUNK = 250_000
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[int], None]
 
 
@@ -74,7 +76,7 @@ def _value_shares(table: RecordTable, name: str) -> npt.NDArray[np.float64]:
 def scored_weights(
     model: MatchModel, table: RecordTable, left: IntArray, right: IntArray, levels: PairLevels
 ) -> npt.NDArray[np.float64]:
-    """Match weights with frequency adjustment of exact names and the twin/parent conflict."""
+    """Match weights with frequency adjustment of exact names and the relatives' rules."""
     weights = match_weights(model, levels)
     columns = {comparison.name: index for index, comparison in enumerate(levels.comparisons)}
     for name in model.frequency_adjusted:
@@ -85,51 +87,182 @@ def scored_weights(
         if exact.any():
             shares = _value_shares(table, name)[table.codes[name][left[exact]]]
             weights[exact] += frequency_adjustment(model, name, shares)
-    return weights + relative_adjustment(model, levels)
+    return with_relatives(model, levels, weights)
 
 
 # Fields a household shares: evidence of the same home, not of the same person.
 HOUSEHOLD_COMPARISONS = ("address", "town", "postcode", "phone")
+# Household fields precise enough to say two records share a home (a town is not).
+SHARED_HOME_COMPARISONS = ("address", "postcode", "phone")
 
 
-def relative_adjustment(model: MatchModel, levels: PairLevels) -> npt.NDArray[np.float64]:
-    """Bits to add to pairs that look like relatives: their shared household evidence is
-    withdrawn and the configured conflict weight applied."""
-    conflict = conflicts(levels)
-    adjustment = np.where(conflict, model.conflict_weight, 0.0)
-    if not conflict.any():
+def _columns(levels: PairLevels) -> dict[str, int]:
+    return {comparison.name: index for index, comparison in enumerate(levels.comparisons)}
+
+
+def family_at_home(levels: PairLevels) -> npt.NDArray[np.bool_]:
+    """The same family name (exact, compound part or typo), the same full date of birth and
+    a shared home (address, postcode or phone agree or nearly)."""
+    columns = _columns(levels)
+    if not {"first_name", "last_name", "dob"} <= set(columns):
+        return np.zeros(len(levels.levels), dtype=bool)
+    matrix = levels.levels
+    home = np.zeros(len(matrix), dtype=bool)
+    for name in SHARED_HOME_COMPARISONS:
+        if name in columns:
+            home |= np.isin(matrix[:, columns[name]], [1, 2])
+    last, dob = matrix[:, columns["last_name"]], matrix[:, columns["dob"]]
+    return np.isin(last, [1, 2, 3]) & (dob == 1) & home
+
+
+def twin_pattern(levels: PairLevels) -> npt.NDArray[np.bool_]:
+    """Pairs that look like twins: one family at one home (`family_at_home`), first names
+    that are not the same name by any measure (not exact, nickname, typo, sound-alike nor
+    initial), and no agreeing external id."""
+    result = family_at_home(levels)
+    if not result.any():
+        return result
+    columns = _columns(levels)
+    result &= levels.levels[:, columns["first_name"]] == 6
+    if "external_id" in columns:
+        result &= ~np.isin(levels.levels[:, columns["external_id"]], [1, 2])
+    return result
+
+
+def generation_pattern(levels: PairLevels) -> npt.NDArray[np.bool_]:
+    """Pairs that look like a parent and a "Jr." child: the same first name (or nickname),
+    the same family name, generational suffixes that differ, birth dates that differ, and
+    no agreeing external id."""
+    columns = _columns(levels)
+    result = np.zeros(len(levels.levels), dtype=bool)
+    if levels.suffix_differs is None or not {"first_name", "last_name", "dob"} <= set(columns):
+        return result
+    matrix = levels.levels
+    first, last, dob = (matrix[:, columns[name]] for name in ("first_name", "last_name", "dob"))
+    result = np.isin(first, [1, 2]) & np.isin(last, [1, 2, 3]) & levels.suffix_differs & (dob != 1)
+    if "external_id" in columns:
+        result &= ~np.isin(matrix[:, columns["external_id"]], [1, 2])
+    return result
+
+
+def conflicts(levels: PairLevels) -> npt.NDArray[np.bool_]:
+    """Pairs that may be two relatives rather than one person recorded twice.
+
+    Fellegi–Sunter assumes fields disagree independently; families break that assumption.
+    Twins share surname, birth date and home but not first names; a father and his "Jr."
+    son share the whole name and home, but not the suffix nor the birth date. The shared
+    fields would otherwise outvote the one that tells them apart.
+    """
+    return twin_pattern(levels) | generation_pattern(levels)
+
+
+def _conservative(model: MatchModel, levels: PairLevels, mask: npt.NDArray[np.bool_]) -> FloatArray:
+    """The configured rule: household evidence withdrawn and the conflict weight added."""
+    adjustment = np.where(mask, model.conflict_weight, 0.0)
+    if not mask.any():
         return adjustment
     for column, comparison in enumerate(levels.comparisons):
         if comparison.name in HOUSEHOLD_COMPARISONS:
             weights = model.weights(comparison.name)[levels.levels[:, column]]
-            adjustment -= np.where(conflict & (weights > 0), weights, 0.0)
+            adjustment -= np.where(mask & (weights > 0), weights, 0.0)
     return adjustment
 
 
-def conflicts(levels: PairLevels) -> npt.NDArray[np.bool_]:
-    """Pairs that look like two relatives rather than one person recorded twice.
+def with_relatives(model: MatchModel, levels: PairLevels, weights: FloatArray) -> FloatArray:
+    """Match weights once the chance that a pair is two relatives is taken into account.
 
-    Fellegi–Sunter assumes fields disagree independently; families break that assumption.
-    Twins share surname, birth date and address but not first names; a father and his
-    "Jr." son share the whole name and address, but not the suffix nor the birth date. The
-    shared fields would otherwise outvote the one that tells them apart. An exact external
-    id overrides (then the differing field is the likelier error).
+    A father and his Jr. son, and twins when the relatives' share was not estimated from
+    the list (`model.relatives_bits` is None: the lookup, short lists, lists without
+    enough pairs that agree on an external id), get the conservative configured rule.
+
+    Twins, when it was estimated, are a third class besides "same person" and "unrelated":
+    the odds against "relatives" are the estimated odds `relatives_bits` times the
+    likelihood ratio of the fields in which twins differ from one person recorded twice
+    although both look alike in the pattern: sex and external id (relatives have their
+    own, so their levels fall as among unrelated people, u). The odds of the same person
+    against either other class are then 1 / (1/odds_unrelated + 1/odds_relatives).
     """
-    columns = {comparison.name: index for index, comparison in enumerate(levels.comparisons)}
-    result = np.zeros(len(levels.levels), dtype=bool)
-    if not {"first_name", "last_name", "dob"} <= set(columns):
-        return result
+    generation = generation_pattern(levels)
+    twins = twin_pattern(levels) & ~generation
+    adjusted = weights + _conservative(model, levels, generation)
+    if model.relatives_bits is None:
+        return adjusted + _conservative(model, levels, twins)
+    if math.isinf(model.relatives_bits) or not twins.any():
+        return adjusted
+    columns = _columns(levels)
+    against_relatives = np.full(int(twins.sum()), model.relatives_bits)
+    for name in ("sex", "external_id"):
+        if name in columns:
+            against_relatives += model.weights(name)[levels.levels[twins, columns[name]]]
+    prior_bits = math.log2(model.prior / (1.0 - model.prior))
+    against_unrelated = np.clip(adjusted[twins] + prior_bits, -60, 60)
+    combined = -np.log2(np.exp2(-against_unrelated) + np.exp2(-np.clip(against_relatives, -60, 60)))
+    adjusted[twins] = combined - prior_bits
+    return adjusted
+
+
+# Relatives are assumed only when the twin-like pairs exceed what recording errors explain
+# by at least this many Poisson standard deviations (a one-sided test at about 2.3%).
+RELATIVES_EXCESS_SD = 2.0
+# Pairs agreeing on an external id that also look like one family at one home: below this
+# number the share of their first names that differ is too uncertain to estimate from.
+MIN_RELATIVES_ANCHORS = 100
+
+
+@dataclass
+class RelativesEstimate:
+    anchors: int
+    first_name_differs: float
+    others: int
+    expected_from_errors: float
+    observed: int
+    relatives_bits: float | None
+
+
+def estimate_relatives(
+    model: MatchModel, table: RecordTable, levels: PairLevels
+) -> RelativesEstimate:
+    """How many of the twin-like pairs are one person whose first name was mis-recorded.
+
+    Among candidate pairs of one family at one home with the same birth date (the twin
+    pattern without its first-name condition), some also agree on an external id: the
+    anchors, almost all the same person. The share q of anchors whose first names are
+    "different" is how often a recording error alone produces a twin-like pair. The A
+    pairs of the family set whose first names do agree somehow are the same person almost
+    always, so errors explain A·q/(1−q) twin-like pairs, of which the share D without an
+    agreeing external id remains: E. With O twin-like pairs observed, relatives are
+    assumed when O − E exceeds two Poisson standard deviations of E, and then number
+    R = O − E; `relatives_bits` = log2(A·q/(1−q) / R), the odds of the same person before
+    the external id and sex are looked at. Otherwise `relatives_bits` is +inf: there are
+    no more twin-like pairs than errors explain (FEBRL's duplicates, whose first names
+    and identifiers were replaced, are such a list). Too few anchors: None.
+    """
+    columns = _columns(levels)
+    empty = RelativesEstimate(0, 0.0, 0, 0.0, 0, None)
+    if "external_id" not in columns or not {"first_name", "last_name", "dob"} <= set(columns):
+        return empty
     matrix = levels.levels
-    first, last, dob = (matrix[:, columns[name]] for name in ("first_name", "last_name", "dob"))
-    same_family = np.isin(last, [1, 2, 3])
-    twins = (first == 6) & (dob == 1) & same_family
-    generations = np.isin(first, [1, 2]) & same_family & (levels.suffix_differs is not None)
-    if levels.suffix_differs is not None:
-        generations &= levels.suffix_differs & (dob != 1)
-    result = twins | generations
-    if "external_id" in columns:
-        result &= ~np.isin(matrix[:, columns["external_id"]], [1, 2])
-    return result
+    first = matrix[:, columns["first_name"]]
+    external = matrix[:, columns["external_id"]]
+    family = family_at_home(levels)
+    anchors = family & np.isin(external, [1, 2]) & (first > 0)
+    anchor_count = int(anchors.sum())
+    if anchor_count < MIN_RELATIVES_ANCHORS:
+        return RelativesEstimate(anchor_count, 0.0, 0, 0.0, 0, None)
+    share = float((first[anchors] == 6).mean())
+    others = int((family & (first > 0) & (first < 6)).sum())
+    observed = int(twin_pattern(levels).sum())
+    with_external = float((table.codes["external_id"] > 0).mean()) ** 2
+    m_external = model.m["external_id"]
+    remaining = 1.0 - with_external * (m_external[1] + m_external[2])
+    from_errors = others * share / max(1.0 - share, 1e-9)
+    expected = from_errors * remaining
+    excess = observed - expected
+    if excess <= RELATIVES_EXCESS_SD * math.sqrt(max(expected, 1.0)):
+        bits = math.inf
+    else:
+        bits = math.log2(max(from_errors, 1e-9) / excess)
+    return RelativesEstimate(anchor_count, share, others, expected, observed, bits)
 
 
 def _clusters(n: int, left: IntArray, right: IntArray) -> list[int]:
@@ -276,6 +409,7 @@ def score_list(
     levels = compare_in_chunks(table, left, right, comparisons, progress)
     if estimate and len(left) >= MIN_PAIRS_FOR_EM:
         model = estimate_by_sessions(model, table, candidates.by_rule, comparisons)
+        model.relatives_bits = estimate_relatives(model, table, levels).relatives_bits
     weights = scored_weights(model, table, left, right, levels)
     return ScoredPairs(
         left=left,
@@ -335,7 +469,7 @@ def link_people(
     right = np.arange(1, len(candidates) + 1, dtype=np.int64)
     left = np.zeros(len(candidates), dtype=np.int64)
     levels = compare_pairs(table, left, right, comparisons)
-    weights = match_weights(model, levels) + relative_adjustment(model, levels)
+    weights = with_relatives(model, levels, match_weights(model, levels))
     return probability_from_weight(weights, model.prior), levels
 
 
@@ -352,5 +486,5 @@ def weights_and_probabilities(
     model: MatchModel, levels: PairLevels
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Match weight (bits) and probability of compared pairs (no frequency adjustment)."""
-    weights = match_weights(model, levels) + relative_adjustment(model, levels)
+    weights = with_relatives(model, levels, match_weights(model, levels))
     return weights, probability_from_weight(weights, model.prior)

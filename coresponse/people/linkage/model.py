@@ -48,6 +48,11 @@ class MatchModel:
     frequency_adjusted: tuple[str, ...] = ("first_name", "last_name")
     # Extra evidence against a match when fields agree that twins or a parent and child share.
     conflict_weight: float = 0.0
+    # log2 of (expected same-person pairs) / (expected twins) among pairs that look like
+    # twins, estimated from the list being deduplicated (`dedupe.estimate_relatives`);
+    # None: not estimated, the conservative conflict weight applies; +inf: the list holds
+    # no more twin-like pairs than its own recording errors explain.
+    relatives_bits: float | None = None
     notes: dict[str, Any] = field(default_factory=dict)
 
     def weights(self, name: str) -> FloatArray:
@@ -69,6 +74,7 @@ class MatchModel:
                 "u": self.u,
                 "frequency_adjusted": list(self.frequency_adjusted),
                 "conflict_weight": self.conflict_weight,
+                "relatives_bits": self.relatives_bits,
                 "notes": self.notes,
             },
             indent=2,
@@ -83,6 +89,7 @@ class MatchModel:
             prior=raw["prior"],
             frequency_adjusted=tuple(raw.get("frequency_adjusted", ())),
             conflict_weight=raw.get("conflict_weight", 0.0),
+            relatives_bits=raw.get("relatives_bits"),
             notes=raw.get("notes", {}),
         )
 
