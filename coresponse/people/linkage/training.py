@@ -27,6 +27,9 @@ def train() -> str:
     model.m = {name: [round(value, 5) for value in values] for name, values in model.m.items()}
     model.u = {name: [round(value, 6) for value in values] for name, values in model.u.items()}
     model.conflict_weight = default_model().conflict_weight
+    # The lookup and short lists have no list of their own to count relatives in: twins
+    # there get the conservative rule (household withdrawn, conflict weight).
+    model.relatives_bits = None
     model.notes = {
         "source": f"estimated on a synthetic list of {TRAINING_ROWS} rows (high error level)",
         "command": "python -m coresponse.people.linkage.training",
