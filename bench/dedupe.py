@@ -266,8 +266,8 @@ def main() -> None:
                 note = f" ({result.note})" if result.note else ""
                 print(
                     f"| {name} | {len(data.truth)} | {method.strip()}{note} | "
-                    f"{result.precision:.4f} | {result.recall:.4f} | {result.f1:.4f} | {result.seconds:.2f} | "
-                    f"{result.seconds / reference:.2f} |",
+                    f"{result.precision:.4f} | {result.recall:.4f} | {result.f1:.4f} | "
+                    f"{result.seconds:.2f} | {result.seconds / reference:.2f} |",
                     flush=True,
                 )
 
