@@ -235,6 +235,12 @@ CORESPONSE = {
     "PAGE_SIZE": 25,
 }
 
+# Dashboards' charts redrawn in the background after encounter writes (README, "Outcomes:
+# rollups and benchmark"): a scope once its writes were quiet this long, at most once a minute.
+CHART_REDRAW_IN_BACKGROUND = env_bool("CHART_REDRAW_IN_BACKGROUND", True)
+CHART_REDRAW_QUIET_SECONDS = float(os.environ.get("CHART_REDRAW_QUIET_SECONDS", "5"))
+CHART_REDRAW_INTERVAL_SECONDS = float(os.environ.get("CHART_REDRAW_INTERVAL_SECONDS", "60"))
+
 # Security (issue 3): see README "Security".
 SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60

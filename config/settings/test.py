@@ -12,3 +12,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No background chart redraws; their own tests turn them on and run them in the test's thread.
+CHART_REDRAW_IN_BACKGROUND = False

@@ -301,6 +301,11 @@ def dashboard_charts(scope: ReportScope, release: Release) -> list[Chart]:
     return [replace(chart, svg=svg) for (chart, _), svg in zip(charts, svgs, strict=True)]
 
 
+def scope_variants(scope: ReportScope) -> list[ReportScope]:
+    """The two views readers have of a scope's figures: exact and suppressed."""
+    return [scope, replace(scope, is_suppressed=True)]
+
+
 def default_scopes(organization_id: int | None = None) -> list[ReportScope]:
     """Every organization, program and department, exact and suppressed (what readers see)."""
     organizations = Organization.objects.order_by("pk")
@@ -320,23 +325,29 @@ def default_scopes(organization_id: int | None = None) -> list[ReportScope]:
     return [*exact, *(replace(scope, is_suppressed=True) for scope in exact)]
 
 
+def warm_scope(scope: ReportScope, today: datetime.date) -> None:
+    """Draw (and keep) the charts of one scope's default dashboard as the page asks them: the
+    last 24 full months by month (suppressed: by quarter, widened to whole quarters). Charts
+    already kept are read back, not drawn again."""
+    from coresponse.reporting.filters import DashboardFilters  # it imports this module
+
+    # What the page asks when opened without filters (views._dashboard).
+    default_by = "quarter" if scope.is_suppressed else "month"
+    filters = DashboardFilters.from_query({}, today, default_by=default_by)
+    dashboard_charts(scope, dashboard_release(scope, filters.start, filters.end, filters.by))
+
+
 def warm_charts(
     today: datetime.date,
     scopes: list[ReportScope],
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Draw (and keep) the charts of each scope's default dashboard: the last 24 full months
-    by month (suppressed: by quarter, widened to whole quarters), as the page asks them. Charts
-    already kept are not drawn again. Returns how many charts were drawn."""
-    from coresponse.reporting.filters import DashboardFilters  # it imports this module
-
+    """Draw (and keep) the charts of each scope's default dashboard (`warm_scope`). Returns how
+    many charts were drawn."""
     before = RenderedChart.objects.count()
     for index, scope in enumerate(scopes):
-        # What the page asks when opened without filters (views._dashboard).
-        default_by = "quarter" if scope.is_suppressed else "month"
-        filters = DashboardFilters.from_query({}, today, default_by=default_by)
-        dashboard_charts(scope, dashboard_release(scope, filters.start, filters.end, filters.by))
+        warm_scope(scope, today)
         if progress is not None:
             progress(index + 1, len(scopes))
     return RenderedChart.objects.count() - before

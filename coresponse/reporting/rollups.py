@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from coresponse.encounters.models import Encounter
 from coresponse.people.models import Person
+from coresponse.reporting import redraw
 from coresponse.reporting.facts import facts_of, iter_fact_batches
 from coresponse.reporting.models import (
     COUNT_FIELDS,
@@ -26,6 +27,7 @@ from coresponse.reporting.models import (
     MeasureCell,
     Scope,
 )
+from coresponse.reporting.scopes import Kind
 
 REPEAT_WINDOWS = (30, 90, 365)
 CHAINS = ("person", "criminal", "diverted", *(f"repeat_{days}" for days in REPEAT_WINDOWS))
@@ -255,6 +257,21 @@ def encounters_changed(encounter_ids: Iterable[int]) -> None:
     EncounterFactProblem.objects.bulk_create(_problem_rows(new_facts))
     _apply_cells(cells)
     _apply_chains(chains)
+    # After the commit, the default dashboards of these scopes are redrawn in the background.
+    redraw.charts_changed(_dashboards_of([*old_facts, *new_facts]))
+
+
+def _dashboards_of(facts: Iterable[EncounterFact]) -> set[tuple[str, int]]:
+    """The dashboards (scopes.Kind, id) whose figures these facts are part of."""
+    return {
+        (kind, scope_id)
+        for fact in facts
+        for kind, scope_id in (
+            (Kind.DEPARTMENT, fact.department_id),
+            (Kind.PROGRAM, fact.program_id),
+            (Kind.ORGANIZATION, fact.organization_id),
+        )
+    }
 
 
 def encounter_changed(encounter: Encounter) -> None:
