@@ -22,7 +22,7 @@ from coresponse.encounters.models import Encounter
 from coresponse.encounters.services import encounter_create
 from coresponse.encounters.tests.helpers import valid_input
 from coresponse.reporting import charts, redraw
-from coresponse.reporting.dashboard import warm_charts
+from coresponse.reporting.dashboard import scope_variants, warm_charts
 from coresponse.reporting.models import RenderedChart
 from coresponse.reporting.rollups import rebuild_rollups
 from coresponse.reporting.scopes import Kind, unrestricted_scope
@@ -85,7 +85,10 @@ def _scopes(world: Any) -> list[tuple[str, int]]:
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
 def test_a_submitted_encounter_has_its_dashboards_redrawn_so_the_page_draws_nothing(
-    world: Any, redrawer: redraw.ChartRedrawer, clock: Clock, django_capture_on_commit_callbacks: Any
+    world: Any,
+    redrawer: redraw.ChartRedrawer,
+    clock: Clock,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     hand_counted(world)
     rebuild_rollups()
@@ -96,13 +99,16 @@ def test_a_submitted_encounter_has_its_dashboards_redrawn_so_the_page_draws_noth
     assert redrawer.pending == _scopes(world)
     assert redrawer.run_due() == []  # writes not quiet yet
     clock.now = 5
-    with mock.patch.object(charts, "_draw", wraps=charts._draw) as draw:
-        assert redrawer.run_due() == _scopes(world)
-    # Exact and suppressed dashboards of the department, program and organization; the
-    # department's new exact charts are the eight of its page but race = ethnicity ("Unknown:
-    # 6"), and nothing else is kept yet.
-    assert draw.call_count == RenderedChart.objects.count() - 7
+    assert redrawer.run_due() == _scopes(world)
     assert redrawer.pending == []
+    # Exact and suppressed dashboards of the department, program and organization were drawn.
+    redrawn = [
+        variant
+        for kind, pk in _scopes(world)
+        for variant in scope_variants(unrestricted_scope(kind, pk))
+    ]
+    assert len(redrawn) == 6
+    assert warm_charts(TODAY, redrawn) == 0
     cache.clear()  # another process
     url = reverse("reporting:department_dashboard", kwargs={"pk": world.ashford.pk})
     with mock.patch.object(charts, "_draw", side_effect=AssertionError("drawn again")):
@@ -136,7 +142,10 @@ def test_without_the_redraw_the_page_would_draw_the_new_data(
 
 @pytest.mark.django_db
 def test_a_burst_of_ten_writes_redraws_each_scope_once(
-    world: Any, redrawer: redraw.ChartRedrawer, clock: Clock, django_capture_on_commit_callbacks: Any
+    world: Any,
+    redrawer: redraw.ChartRedrawer,
+    clock: Clock,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     drawn: list[tuple[str, int]] = []
     redrawer.redraw = drawn.append
@@ -231,16 +240,15 @@ def test_nothing_is_noted_when_turned_off_or_rolled_back(
     _submit(world, django_capture_on_commit_callbacks)
     assert redrawer.pending == []
     settings.CHART_REDRAW_IN_BACKGROUND = True
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), mock.patch(
-            "coresponse.encounters.services.audit_record", side_effect=RuntimeError("refused")
-        ):
-            encounter_create(
-                actor=world.clinician,
-                client_key=uuid.uuid4(),
-                data=valid_input(world),
-                submit=True,
-            )
+    refused = RuntimeError("refused")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        mock.patch("coresponse.encounters.services.audit_record", side_effect=refused),
+    ):
+        encounter_create(
+            actor=world.clinician, client_key=uuid.uuid4(), data=valid_input(world), submit=True
+        )
     assert redrawer.pending == []
 
 
