@@ -558,8 +558,10 @@ def run(url: str, options: argparse.Namespace) -> None:
 def page_times(repeats: int = 5) -> None:
     """The full dashboard page (server time, charts included), three ways: no chart drawn yet
     anywhere; charts drawn ahead by `warm_charts` (what `coresponse warm-charts` does after a
-    rollup rebuild and nightly) read by a process that has not served the page yet; and the
-    same process asking again."""
+    rollup rebuild and nightly) read by a process that has not served the page yet; the same
+    process asking again; and, after an encounter of the range is written (its rollups changed
+    in the write's transaction), once the background redraw thread has drawn the three
+    dashboards it changed, a process that has not served the page."""
     from django.conf import settings
     from django.core.cache import cache
     from django.test import Client
@@ -584,9 +586,10 @@ def page_times(repeats: int = 5) -> None:
     print()
     print(
         "| page | no chart drawn yet | charts drawn ahead, new process | same process again "
-        f"(median of {repeats}) | drawing the charts ahead |"
+        f"(median of {repeats}) | drawing the charts ahead | an encounter written (write) "
+        "| redrawn by the thread after | page then, new process |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for label, path, kind in (
         ("department dashboard", "/reports/department/1/", Kind.DEPARTMENT),
         ("organization dashboard", "/reports/organization/1/", Kind.ORGANIZATION),
@@ -611,10 +614,64 @@ def page_times(repeats: int = 5) -> None:
         cache.clear()  # a process that has not drawn or read these charts
         first = get()
         again = statistics.median(get() for _ in range(repeats))
+        write, redrawn = write_and_redraw(today)
+        cache.clear()
+        after = get()
         print(
             f"| {label} | {cold * 1000:.0f} ms | {first * 1000:.0f} ms | {again * 1000:.0f} ms "
-            f"| {drawn} charts in {ahead * 1000:.0f} ms |"
+            f"| {drawn} charts in {ahead * 1000:.0f} ms | {write * 1000:.0f} ms | "
+            f"{redrawn:.1f} s | {after * 1000:.0f} ms |"
         )
+
+
+def write_and_redraw(today: datetime.date) -> tuple[float, float]:
+    """Take one counted encounter of department 1 in the range back to draft (its rollups change
+    in the same transaction, as in the services), then wait for the background thread to redraw
+    the dashboards it changed. Returns the write's seconds (commit included) and the seconds
+    from the commit until the three scopes were redrawn (the quiet period included).
+
+    The thread draws the benchmark's range (`today` given), not the one of the real date."""
+    import threading
+
+    from django.conf import settings
+    from django.db import transaction
+
+    from coresponse.encounters.models import Encounter
+    from coresponse.reporting import redraw
+    from coresponse.reporting.dashboard import scope_variants, warm_scope
+    from coresponse.reporting.rollups import encounters_changed
+    from coresponse.reporting.scopes import unrestricted_scope
+
+    finished = threading.Semaphore(0)
+
+    def redraw_scope(key: tuple[str, int]) -> None:
+        for variant in scope_variants(unrestricted_scope(*key)):
+            warm_scope(variant, today)
+        finished.release()
+
+    settings.CHART_REDRAW_IN_BACKGROUND = True
+    redraw._redrawer = redraw.ChartRedrawer(
+        quiet_seconds=settings.CHART_REDRAW_QUIET_SECONDS, interval_seconds=0, redraw=redraw_scope
+    )
+    encounter = (
+        Encounter.objects.filter(
+            department_id=1,
+            status=Encounter.Status.SUBMITTED,
+            occurred_at__date__gte=DASHBOARD_START,
+            occurred_at__date__lt=DASHBOARD_END,
+        )
+        .order_by("-occurred_at")
+        .first()
+    )
+    assert encounter is not None
+    started = time.perf_counter()
+    with transaction.atomic():
+        Encounter.objects.filter(pk=encounter.pk).update(status=Encounter.Status.DRAFT)
+        encounters_changed([encounter.pk])
+    committed = time.perf_counter()
+    for _ in range(3):  # department, program, organization
+        assert finished.acquire(timeout=600), "the redraw did not finish"
+    return committed - started, time.perf_counter() - committed
 
 
 if __name__ == "__main__":
