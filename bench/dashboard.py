@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import duckdb
 import psycopg
@@ -569,6 +570,7 @@ def page_times(repeats: int = 5) -> None:
     from coresponse.accounts.models import Membership, Role, User
     from coresponse.common.testing import log_in
     from coresponse.programs.models import Program
+    from coresponse.reporting import charts
     from coresponse.reporting.dashboard import warm_charts
     from coresponse.reporting.models import RenderedChart
     from coresponse.reporting.scopes import Kind, unrestricted_scope
@@ -587,7 +589,7 @@ def page_times(repeats: int = 5) -> None:
     print(
         "| page | no chart drawn yet | charts drawn ahead, new process | same process again "
         f"(median of {repeats}) | drawing the charts ahead | an encounter written (write) "
-        "| redrawn by the thread after | page then, new process |"
+        "| redrawn by the thread after | page then, new process (charts it drew) |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for label, path, kind in (
@@ -616,11 +618,12 @@ def page_times(repeats: int = 5) -> None:
         again = statistics.median(get() for _ in range(repeats))
         write, redrawn = write_and_redraw(today)
         cache.clear()
-        after = get()
+        with mock.patch.object(charts, "_draw", wraps=charts._draw) as draw:
+            after = get()
         print(
             f"| {label} | {cold * 1000:.0f} ms | {first * 1000:.0f} ms | {again * 1000:.0f} ms "
             f"| {drawn} charts in {ahead * 1000:.0f} ms | {write * 1000:.0f} ms | "
-            f"{redrawn:.1f} s | {after * 1000:.0f} ms |"
+            f"{redrawn:.1f} s | {after * 1000:.0f} ms, {draw.call_count} charts drawn |"
         )
 
 
