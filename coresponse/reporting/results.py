@@ -7,10 +7,13 @@ reader is an analyst or the public.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connection, transaction
 
 from coresponse.reporting.measures.figures import (
     Counts,
@@ -135,7 +138,58 @@ def _figure_values(figures: Figures, names: Sequence[str]) -> dict[str, Any]:
     return {name: MEASURES[name].function(figures) for name in names}
 
 
+@contextlib.contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Let every query of a release see the same data.
+
+    A release reads periods, totals and breakdowns in several queries. Under PostgreSQL's
+    default isolation each query sees the data committed when it starts, so encounters saved
+    meanwhile would make a total differ from the sum of its breakdowns — and suppression,
+    which relies on those sums, refuses such a table. One REPEATABLE READ transaction gives
+    all the queries one snapshot. (SQLite's writers do not interleave with a reader's
+    statements this way; inside a caller's transaction the caller decides.)
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    previous = raw.isolation_level
+    from psycopg import IsolationLevel
+
+    raw.isolation_level = IsolationLevel.REPEATABLE_READ
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        raw.isolation_level = previous
+
+
 def build_release(
+    selection: Selection,
+    *,
+    by: str = Granularity.MONTH,
+    names: Sequence[str] | None = None,
+    with_total: bool = False,
+    breakdowns: Sequence[str] = (),
+    suppressed: bool = False,
+    rollup_only_by_period: bool = False,
+) -> Release:
+    """Compute the measures of each period (and the whole range), suppressed if asked, from
+    one snapshot of the data."""
+    with one_snapshot():
+        return _build_release(
+            selection,
+            by=by,
+            names=names,
+            with_total=with_total,
+            breakdowns=breakdowns,
+            suppressed=suppressed,
+            rollup_only_by_period=rollup_only_by_period,
+        )
+
+
+def _build_release(
     selection: Selection,
     *,
     by: str = Granularity.MONTH,
