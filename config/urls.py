@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from coresponse.common.views import favicon
 from coresponse.encounters.views import home
 
 admin.site.site_header = "CoResponse administration"
@@ -8,6 +9,7 @@ admin.site.site_title = "CoResponse"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("coresponse.accounts.urls")),
     path("encounters/", include("coresponse.encounters.urls")),
     path("people/", include("coresponse.people.urls")),

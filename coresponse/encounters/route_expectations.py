@@ -66,6 +66,12 @@ ROUTES = [
         get=expect(200),
         reason="Anonymous visitors get the public home page (outreach); staff their start page.",
     ),
+    Route(
+        "favicon",
+        public=True,
+        get=expect(301),
+        reason="The site icon for pages that do not link it (the Django admin).",
+    ),
     Route("encounters:list", get=expect(403, outsider=200, **CLINICAL, **POLICE)),
     Route("encounters:new", get=expect(403, outsider=200, **CLINICAL)),
     Route("encounters:review", get=expect(403, supervisor=200)),

@@ -49,6 +49,7 @@ PUBLIC_ROUTES = frozenset(
         "accounts:mfa",
         "accounts:mfa_enrol",
         "accounts:logout",
+        "favicon",
         "admin:login",
         # The public site (issue 8): published, nothing person-level; see outreach/public_routes.py.
         "home",

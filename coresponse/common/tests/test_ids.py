@@ -54,3 +54,9 @@ def test_the_encounter_form_ignores_a_person_that_is_not_an_id(world):
     client = log_in(Client(), world.clinician)
     response = client.get("/encounters/new/", {"person": "¹"})
     assert response.status_code == 200
+
+
+def test_the_favicon_path_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/coresponse/favicon.svg"
