@@ -46,11 +46,12 @@ class Command(BaseCommand):
         if options["department"]:
             department_ids = []
             for reference in options["department"]:
-                if parse_id(reference) is None:
+                department_id = parse_id(reference)
+                if department_id is None:
                     raise CommandError(f"--department takes a department id, not {reference!r}.")
-                if not Department.objects.filter(pk=int(reference)).exists():
+                if not Department.objects.filter(pk=department_id).exists():
                     raise CommandError(f"No department with id {reference}.")
-                department_ids.append(int(reference))
+                department_ids.append(department_id)
         if options["dry_run"]:
             recipients = list(report_recipients(department_ids))
             for membership in recipients:
