@@ -13,15 +13,23 @@ class DispatchCall(models.Model):
     """One CAD call for service. The incident number is the natural key within a department.
 
     Calls arrive by the million, so the foreign keys to organization, department and import
-    run are enforced by the importer rather than by per-row database triggers (ADR 0006):
+    run are enforced by the importer rather than by per-row database triggers (ADR 0012):
     the importer checks the department once per run, and none of those rows is ever deleted.
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="dispatch_calls", db_constraint=False
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="dispatch_calls",
+        db_constraint=False,
+        db_index=False,
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="dispatch_calls", db_constraint=False
+        Department,
+        on_delete=models.PROTECT,
+        related_name="dispatch_calls",
+        db_constraint=False,
+        db_index=False,
     )
     incident_number = models.CharField(max_length=40)
     received_at = models.DateTimeField()
@@ -51,6 +59,7 @@ class DispatchCall(models.Model):
         null=True,
         blank=True,
         related_name="dispatch_calls",
+        db_index=False,
     )
     encounter = models.ForeignKey(
         "encounters.Encounter",
@@ -58,6 +67,7 @@ class DispatchCall(models.Model):
         null=True,
         blank=True,
         related_name="dispatch_calls",
+        db_index=False,
     )
     import_run = models.ForeignKey(
         "imports.ImportRun",
@@ -75,6 +85,7 @@ class DispatchCall(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
         help_text="The run that last changed the call.",
     )
     source_row = models.PositiveIntegerField(null=True, blank=True)
@@ -86,8 +97,21 @@ class DispatchCall(models.Model):
                 fields=["department", "incident_number"], name="dispatch_call_unique_incident"
             )
         ]
+        # Only the indexes reads need (ADR 0012): department + incident number (the unique
+        # constraint) and department + time serve every query by department; the person and
+        # encounter links are mostly empty, so their indexes hold only the linked calls.
         indexes = [
-            models.Index(fields=["department", "received_at"], name="dispatch_dept_time_idx")
+            models.Index(fields=["department", "received_at"], name="dispatch_dept_time_idx"),
+            models.Index(
+                fields=["person"],
+                name="dispatch_call_person_idx",
+                condition=models.Q(person__isnull=False),
+            ),
+            models.Index(
+                fields=["encounter"],
+                name="dispatch_call_encounter_idx",
+                condition=models.Q(encounter__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
