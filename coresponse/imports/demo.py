@@ -29,9 +29,10 @@ from coresponse.demo.generator import (
     DemoContext,
     demo_step,
 )
+from coresponse.dispatch.models import DispatchCall
 from coresponse.dispatch.services import mental_health_rule_add
 from coresponse.encounters.models import Encounter
-from coresponse.imports.models import ImportKind, MappingProfile
+from coresponse.imports.models import ImportKind, ImportRun, MappingProfile
 from coresponse.imports.services import (
     import_run_create,
     import_run_execute,
@@ -42,6 +43,22 @@ SAMPLES = Path(__file__).resolve().parent / "samples"
 CALLS_FROM_YEAR = 2016
 ZONE = ZoneInfo("America/New_York")
 DEMO_EXPORT_NAME = "riverbend_dispatch_calls_2016_to_date.csv"
+ASHFORD_EXPORT_NAME = "ashford_pd_latest_calls.csv"
+ASHFORD_EXPORT_CALLS = 40  # the latest calls in Ashford's own export
+ASHFORD_DISPOSITIONS_COMPLETED = 3  # of them, dispositions entered since the regional export
+ASHFORD_HEADER = [
+    "Incident #",
+    "Call Date/Time",
+    "Dispatched",
+    "Arrived",
+    "Cleared",
+    "Call Type",
+    "Final Call Type",
+    "Disposition",
+    "Priority",
+    "Location",
+    "MH Flag",
+]
 REGIONAL_MAPPING = "Riverbend regional dispatch (CAD)"
 ASHFORD_CAD_MAPPING = "Ashford CAD"
 ASHFORD_PROGRAM_MAPPING = "Ashford program spreadsheet"
@@ -496,4 +513,80 @@ def build_dispatch_calls(context: DemoContext) -> None:
         _write_export(context, path)
         run = import_run_create(actor=admin, profile=profile, file_name=path.name, path=path)
         import_run_execute(run=run, path=path)
-    context.counts["dispatch calls"] = run.records_created
+        later = _import_ashford_export(context, Path(folder))
+    context.counts["dispatch calls"] = run.records_created + later.records_created
+
+
+def _ashford_row(call: DispatchCall, disposition: str) -> list[str]:
+    def stamp(moment: datetime.datetime | None) -> str:
+        return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+    return [
+        call.incident_number,
+        stamp(call.received_at),
+        stamp(call.dispatched_at),
+        stamp(call.arrived_at),
+        stamp(call.cleared_at),
+        call.initial_call_type,
+        call.final_call_type,
+        disposition,
+        call.priority,
+        call.address,
+        "Y" if call.is_flagged_mental_health else "N",
+    ]
+
+
+def _write_ashford_export(context: DemoContext, path: Path) -> None:
+    """Ashford PD's own export of its latest calls, in its own layout (the "Ashford CAD"
+    mapping): the calls already imported from the regional export, a few of them with the
+    disposition entered since, and two calls the regional export did not carry."""
+    department = context.departments["ashford"]
+    latest = list(
+        DispatchCall.objects.filter(department=department).order_by("-received_at", "-id")[
+            :ASHFORD_EXPORT_CALLS
+        ]
+    )
+    latest.reverse()
+    rows = []
+    completed = 0
+    for call in latest:
+        disposition = call.disposition
+        if completed < ASHFORD_DISPOSITIONS_COMPLETED and disposition in ("", "ADVISED"):
+            disposition = "REPORT TAKEN"
+            completed += 1
+        rows.append(_ashford_row(call, disposition))
+    taken = set(
+        DispatchCall.objects.filter(department=department).values_list("incident_number", flat=True)
+    )
+    for index, call in enumerate(latest[:2]):
+        # A call entered late by the desk officer: same shift, next free number.
+        late = datetime.timedelta(minutes=7)
+        call.received_at += late
+        for name in ("dispatched_at", "arrived_at", "cleared_at"):
+            if getattr(call, name) is not None:
+                setattr(call, name, getattr(call, name) + late)
+        year = call.received_at.astimezone(ZONE).year
+        number = 90_001 + index
+        while f"{year % 100:02d}-{number:05d}" in taken:
+            number += 1
+        call.incident_number = f"{year % 100:02d}-{number:05d}"
+        taken.add(call.incident_number)
+        call.is_flagged_mental_health = False
+        rows.append(_ashford_row(call, "ADVISED"))
+    with open(path, "w", newline="", encoding="utf-8") as target:
+        writer = csv.writer(target)
+        writer.writerow(["ASHFORD POLICE DEPARTMENT"])
+        writer.writerow(["Calls for Service - Detail Export"])
+        writer.writerow([f"Report run: {context.today:%m/%d/%Y} 08:15   User: RECORDS1"])
+        writer.writerow([])
+        writer.writerow(ASHFORD_HEADER)
+        writer.writerows(rows)
+
+
+def _import_ashford_export(context: DemoContext, folder: Path) -> ImportRun:
+    supervisor = context.users["supervisor"]
+    profile = MappingProfile.objects.get(name=ASHFORD_CAD_MAPPING)
+    path = folder / ASHFORD_EXPORT_NAME
+    _write_ashford_export(context, path)
+    run = import_run_create(actor=supervisor, profile=profile, file_name=path.name, path=path)
+    return import_run_execute(run=run, path=path)

@@ -1,6 +1,7 @@
 """The demo's imports and calls are what the README says: the saved sample mappings, each
 department's mental-health rules, and one import run of the regional dispatch export with its
-quality report, calls linked to encounters, a rising trend and repeat addresses."""
+quality report, then Ashford's own later export imported by the supervisor (left alone,
+updated, new), calls linked to encounters, a rising trend and repeat addresses."""
 
 from __future__ import annotations
 
@@ -13,8 +14,16 @@ from django.db.models import F
 from coresponse.common.testing import log_in
 from coresponse.demo.generator import build_demo
 from coresponse.dispatch.models import DispatchCall, MentalHealthRule
-from coresponse.imports.demo import AGENCIES, DEMO_EXPORT_NAME, HOT_SPOTS, RULES
-from coresponse.imports.models import ImportRun, MappingProfile
+from coresponse.imports.demo import (
+    AGENCIES,
+    ASHFORD_DISPOSITIONS_COMPLETED,
+    ASHFORD_EXPORT_CALLS,
+    ASHFORD_EXPORT_NAME,
+    DEMO_EXPORT_NAME,
+    HOT_SPOTS,
+    RULES,
+)
+from coresponse.imports.models import ImportChange, ImportRun, MappingProfile
 from coresponse.reporting.measures.calls import (
     calls_by_address,
     calls_by_person,
@@ -65,8 +74,8 @@ def test_every_department_has_its_own_rules(demo):
     assert MentalHealthRule.objects.count() == 21
 
 
-def test_one_run_with_its_quality_report(demo):
-    run = ImportRun.objects.get()
+def test_the_regional_run_with_its_quality_report(demo):
+    run = ImportRun.objects.get(file_name=DEMO_EXPORT_NAME)
     assert (run.kind, run.status, run.file_name, run.is_dry_run) == (
         "calls",
         ImportRun.Status.COMPLETED,
@@ -79,7 +88,8 @@ def test_one_run_with_its_quality_report(demo):
     assert (run.rows_rejected, run.warnings_count, run.records_updated) == (3, 3, 0)
     # Every row but the rejected ones and the repeated incident is a new call.
     assert run.records_created == run.rows_imported - 1
-    assert DispatchCall.objects.count() == run.records_created
+    later = ImportRun.objects.get(file_name=ASHFORD_EXPORT_NAME)
+    assert DispatchCall.objects.count() == run.records_created + later.records_created
     last_row = run.header_row + run.rows_in
     assert [
         (issue.row_number, issue.severity, issue.code, issue.column)
@@ -156,16 +166,49 @@ def test_repeat_calls_by_address_and_by_person(demo):
     assert all(row.calls >= 2 for row in people)
 
 
+def test_ashfords_later_export_is_imported_by_the_supervisor_without_duplicates(demo):
+    run = ImportRun.objects.get(file_name=ASHFORD_EXPORT_NAME)
+    assert (run.created_by.username, run.profile.name, run.department.slug, run.status) == (
+        "supervisor",
+        "Ashford CAD",
+        "ashford",
+        ImportRun.Status.COMPLETED,
+    )
+    assert run.header_row == 5
+    assert (run.rows_in, run.rows_imported, run.rows_rejected, run.warnings_count) == (
+        ASHFORD_EXPORT_CALLS + 2,
+        ASHFORD_EXPORT_CALLS + 2,
+        0,
+        0,
+    )
+    assert (run.records_created, run.records_updated, run.records_unchanged) == (
+        2,
+        ASHFORD_DISPOSITIONS_COMPLETED,
+        ASHFORD_EXPORT_CALLS - ASHFORD_DISPOSITIONS_COMPLETED,
+    )
+    changes = ImportChange.objects.filter(run=run)
+    assert changes.count() == ASHFORD_DISPOSITIONS_COMPLETED
+    updated = DispatchCall.objects.filter(pk__in=changes.values("object_id"))
+    assert set(updated.values_list("disposition", flat=True)) == {"REPORT TAKEN"}
+    assert {change.previous["disposition"] for change in changes} <= {"", "ADVISED"}
+    new = DispatchCall.objects.filter(import_run=run)
+    assert sorted(new.values_list("incident_number", flat=True))[0][3:] == "90001"
+    assert new.count() == 2
+
+
 def test_the_pages_show_the_run_and_the_trend(demo, client):
     from coresponse.accounts.models import User
 
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.get(file_name=DEMO_EXPORT_NAME)
     log_in(client, User.objects.get(username="admin"))
     home = client.get("/imports/").content.decode()
     assert DEMO_EXPORT_NAME in home
     report = client.get(f"/imports/runs/{run.pk}/").content.decode()
     assert "“WESTON PD” is not a department you may import into." in report
     log_in(client, User.objects.get(username="supervisor"))
+    runs = client.get("/imports/").content.decode()
+    assert ASHFORD_EXPORT_NAME in runs
+    assert DEMO_EXPORT_NAME not in runs  # it covers towns beyond the supervisor's programs
     ashford = demo_department("ashford")
     trend = client.get(f"/calls/?department={ashford}&end_year=2025&years=5").content.decode()
     assert "2021–2025 against 2016–2020" in trend
