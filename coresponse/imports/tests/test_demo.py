@@ -24,6 +24,8 @@ from coresponse.imports.demo import (
     RULES,
 )
 from coresponse.imports.models import ImportChange, ImportRun, MappingProfile
+from coresponse.imports.rollback import RollbackRefused
+from coresponse.imports.services import import_run_roll_back
 from coresponse.reporting.measures.calls import (
     calls_by_address,
     calls_by_person,
@@ -194,6 +196,21 @@ def test_ashfords_later_export_is_imported_by_the_supervisor_without_duplicates(
     new = DispatchCall.objects.filter(import_run=run)
     assert sorted(new.values_list("incident_number", flat=True))[0][3:] == "90001"
     assert new.count() == 2
+
+
+def test_the_regional_run_rolls_back_only_after_the_later_one(demo):
+    from coresponse.accounts.models import User
+
+    admin = User.objects.get(username="admin")
+    regional = ImportRun.objects.get(file_name=DEMO_EXPORT_NAME)
+    later = ImportRun.objects.get(file_name=ASHFORD_EXPORT_NAME)
+    with pytest.raises(RollbackRefused) as refused:
+        import_run_roll_back(actor=admin, run=regional)
+    assert refused.value.message == (
+        f"Import run {later.pk} changed records this run imported: roll back run {later.pk} first."
+    )
+    regional.refresh_from_db()
+    assert regional.status == ImportRun.Status.COMPLETED
 
 
 def test_the_pages_show_the_run_and_the_trend(demo, client):
