@@ -93,12 +93,19 @@ class CodeBook:
 Reader = Callable[[list[str]], tuple[Any, list[Problem]]]
 
 
+# Rows rejected because they are part of the export's report layout, not records.
+REPEATED_HEADER = "repeated_header"
+LAYOUT_LINE = "layout_line"
+
+
 class RowConverter:
     """Reads every mapped field of a row; see `convert`."""
 
     def __init__(self, spec: MappingSpec, header: Header, book: CodeBook) -> None:
         self.spec = spec
         self.book = book
+        self.header_names = list(header.names)
+        self.header_keys = [normalize_key(name) for name in header.names]
         self.date_reader = DateReader(spec.date_formats, spec.zone)
         self.true_values = set(spec.true_values)
         self.false_values = set(spec.false_values)
@@ -128,7 +135,41 @@ class RowConverter:
             values[name] = value
             if found:
                 problems.extend(found)
+        if problems and any(problem.is_error for problem in problems):
+            layout = self.layout_line(cells)
+            if layout is not None:
+                return values, [layout]
         return values, problems
+
+    def layout_line(self, cells: list[str]) -> Problem | None:
+        """The one reason a rejected row is not a record at all, when it is a line of the
+        export's report layout: the header repeated at a page break, or a title, total or
+        page line (one cell filled in a file of three columns or more). None otherwise."""
+        width = len(self.header_keys)
+        if width < 3:
+            return None
+        filled = [(index, cell.strip()) for index, cell in enumerate(cells) if cell.strip()]
+        keys = [normalize_key(cell) for cell in cells[:width]]
+        if len(filled) > 1 and keys == self.header_keys[: len(keys)]:
+            return Problem(
+                "",
+                "",
+                REPEATED_HEADER,
+                "The header row again (a page break in the export), not a record: not imported.",
+            )
+        if len(filled) != 1:
+            return None
+        index, text = filled[0]
+        column = self.header_names[index] if index < width else f"column {index + 1}"
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        return Problem(
+            "",
+            column,
+            LAYOUT_LINE,
+            f"Only “{column}” has a value (“{shown}”): this looks like a title, total or page "
+            "line of the export, not a record; not imported.",
+            shown,
+        )
 
     # Building one reader per target -----------------------------------------------------
 

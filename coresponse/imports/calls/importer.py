@@ -28,7 +28,9 @@ from coresponse.imports.calls.writers import (
 )
 from coresponse.imports.common import Counts, DateGuard, Progress, check_events
 from coresponse.imports.convert import (
+    LAYOUT_LINE,
     NO_PROBLEMS,
+    REPEATED_HEADER,
     CodeBook,
     FormulaCell,
     Problem,
@@ -42,6 +44,7 @@ from coresponse.imports.spec import MappingSpec
 from coresponse.programs.models import Department
 
 PENDING_ROWS = 5_000
+LAYOUT_CODES = (LAYOUT_LINE, REPEATED_HEADER)
 PROGRESS_EVERY = 5_000
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 # Rows per key the Bloom filter is sized for, from the file's bytes (a CAD row is rarely
@@ -206,7 +209,10 @@ class CallImport:
     def _department_of(self, values: dict[str, Any], problems: list[Problem]) -> int:
         department = values.get("department") or self.default_department
         if department is None:
-            if not any(problem.field == "department" for problem in problems):
+            if not any(
+                problem.field == "department" or problem.code in LAYOUT_CODES
+                for problem in problems
+            ):
                 problems.append(
                     Problem(
                         "department",

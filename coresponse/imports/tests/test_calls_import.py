@@ -42,7 +42,7 @@ def test_cad_export_with_preamble_and_defects_round_trips(world):
         (11, "warning", "duplicate_id", "Incident #"),
         (12, "error", "bad_date", "Call Date/Time"),
         (13, "error", "missing", "Incident #"),
-        (16, "error", "missing", "Call Date/Time"),
+        (16, "error", "layout_line", "Incident #"),
     ]
     calls = {call.incident_number: call for call in DispatchCall.objects.all()}
     assert sorted(calls) == [
@@ -310,10 +310,15 @@ def test_each_department_identifies_mental_health_calls_by_its_own_rules(world, 
         "Ashford,A-2,03/01/2021 11:00,EDP,N\n"
         "Dover,D-1,03/01/2021 10:00,MENTAL HEALTH,N\n"
         "Dover,D-2,03/01/2021 11:00,EDP,N\n"
-        "Dover,D-3,03/01/2021 12:00,ALARM,Y\n",
+        "Dover,D-3,03/01/2021 12:00,ALARM,Y\n"
+        "Total: 5 calls,,,,\n",
     )
     run = run_import(world.administrator, profile, export)
-    assert (run.rows_in, run.rows_imported, run.rows_rejected) == (5, 5, 0)
+    assert (run.rows_in, run.rows_imported, run.rows_rejected) == (6, 5, 1)
+    # The total line is named once, not also as a call without a department.
+    assert [(issue.row_number, issue.code, issue.column) for issue in run.issues.all()] == [
+        (7, "layout_line", "Agency")
+    ]
     assert sorted(
         DispatchCall.objects.values_list(
             "incident_number", "is_mental_health", "mental_health_reason"
@@ -324,4 +329,51 @@ def test_each_department_identifies_mental_health_calls_by_its_own_rules(world, 
         ("D-1", False, ""),
         ("D-2", True, "Initial or final call type is “EDP”"),
         ("D-3", True, "Flagged mental-health related by the call-taker or officer"),
+    ]
+
+
+def test_page_breaks_titles_and_totals_are_named_for_what_they_are(world, tmp_path):
+    profile = save_profile(world.administrator, SPEC, department=world.ashford)
+    path = write(
+        tmp_path,
+        "paged.csv",
+        HEADER
+        + "21-1,03/01/2021 10:00,ALARM,ALARM,ADVISED,1 MAIN ST,N\n"
+        + "Page 1 of 2,,,,,,\n"
+        + "Incident # , received,CALL TYPE,Final Type,Disposition,Location,MH\n"
+        + "21-2,03/02/2021 10:00,ALARM,ALARM,ADVISED,2 MAIN ST,N\n"
+        + ",,,,,Total calls: 2,\n"
+        + "21-3,,ALARM,ALARM,,3 MAIN ST,N\n",
+    )
+    run = run_import(world.administrator, profile, path)
+    assert (run.rows_in, run.rows_imported, run.rows_rejected) == (6, 2, 4)
+    assert [
+        (issue.row_number, issue.code, issue.column, issue.message)
+        for issue in run.issues.order_by("row_number")
+    ] == [
+        (
+            3,
+            "layout_line",
+            "Incident #",
+            "Only “Incident #” has a value (“Page 1 of 2”): this looks like a title, total or "
+            "page line of the export, not a record; not imported.",
+        ),
+        (
+            4,
+            "repeated_header",
+            "",
+            "The header row again (a page break in the export), not a record: not imported.",
+        ),
+        (
+            6,
+            "layout_line",
+            "Location",
+            "Only “Location” has a value (“Total calls: 2”): this looks like a title, total or "
+            "page line of the export, not a record; not imported.",
+        ),
+        (7, "missing", "Received", "Call received is empty."),
+    ]
+    assert sorted(DispatchCall.objects.values_list("incident_number", flat=True)) == [
+        "21-1",
+        "21-2",
     ]

@@ -268,3 +268,27 @@ def test_imported_encounters_reach_every_path_of_the_measures_and_leave_with_a_r
     assert measured() == [imported] * 3
     import_run_roll_back(actor=world.supervisor, run=run)
     assert measured() == [nothing] * 3
+
+
+def test_a_spreadsheets_title_and_total_lines_are_named_not_imported(world, tmp_path):
+    lines = SPREADSHEET.read_text(encoding="utf-8").splitlines()
+    width = len(lines[0].split(","))
+    path = tmp_path / "with_total.csv"
+    path.write_text(
+        "\n".join([*lines[:3], "Total contacts: 2" + "," * (width - 1)]) + "\n",
+        encoding="utf-8",
+    )
+    run = run_import(world.supervisor, _profile(world), path)
+    assert (run.rows_in, run.rows_imported, run.rows_rejected) == (3, 2, 1)
+    assert [
+        (issue.row_number, issue.code, issue.column, issue.message) for issue in run.issues.all()
+    ] == [
+        (
+            4,
+            "layout_line",
+            "Case #",
+            "Only “Case #” has a value (“Total contacts: 2”): this looks like a title, total or "
+            "page line of the export, not a record; not imported.",
+        )
+    ]
+    assert Encounter.objects.count() == 2
