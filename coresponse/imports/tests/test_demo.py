@@ -183,16 +183,25 @@ def test_ashfords_later_export_is_imported_by_the_supervisor_without_duplicates(
         0,
         0,
     )
+    # Updated: the dispositions entered since, and every SECTION 12 disposition, which
+    # Ashford's mapping spells out in full (the regional export kept it short).
+    changes = list(ImportChange.objects.filter(run=run))
+    completed = [change for change in changes if change.previous["disposition"] in ("", "ADVISED")]
+    renamed = [change for change in changes if change.previous["disposition"] == "SECTION 12"]
+    assert len(completed) == ASHFORD_DISPOSITIONS_COMPLETED
+    assert len(completed) + len(renamed) == len(changes)
+    now = dict(
+        DispatchCall.objects.filter(pk__in=[change.object_id for change in changes]).values_list(
+            "pk", "disposition"
+        )
+    )
+    assert {now[change.object_id] for change in completed} == {"REPORT TAKEN"}
+    assert {now[change.object_id] for change in renamed} <= {"INVOLUNTARY HOLD (SECTION 12)"}
     assert (run.records_created, run.records_updated, run.records_unchanged) == (
         2,
-        ASHFORD_DISPOSITIONS_COMPLETED,
-        ASHFORD_EXPORT_CALLS - ASHFORD_DISPOSITIONS_COMPLETED,
+        len(changes),
+        ASHFORD_EXPORT_CALLS - len(changes),
     )
-    changes = ImportChange.objects.filter(run=run)
-    assert changes.count() == ASHFORD_DISPOSITIONS_COMPLETED
-    updated = DispatchCall.objects.filter(pk__in=changes.values("object_id"))
-    assert set(updated.values_list("disposition", flat=True)) == {"REPORT TAKEN"}
-    assert {change.previous["disposition"] for change in changes} <= {"", "ADVISED"}
     new = DispatchCall.objects.filter(import_run=run)
     assert sorted(new.values_list("incident_number", flat=True))[0][3:] == "90001"
     assert new.count() == 2
