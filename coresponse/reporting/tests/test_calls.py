@@ -152,6 +152,49 @@ def test_repeat_calls_by_person_links_through_incident_numbers(world, ashford_ca
     assert calls.repeat_call_people(selection).as_dict() == {"count": 1, "calls": 2, "minimum": 2}
 
 
+def test_calls_link_to_people_within_their_own_department_and_local_days(
+    world, ashford_calls
+) -> None:
+    kathy = person_in(world.ashford)
+    omar = person_in(world.dover)
+    for department, program, person, number in (
+        (world.ashford, world.ashford_program, kathy, "21-1"),  # Ashford's call of 1 January
+        (world.ashford, world.ashford_program, kathy, "20-3"),  # 31 December 2020, local
+        (world.ashford, world.ashford_program, kathy, "21-6"),  # not a mental-health call
+        (world.dover, world.regional_program, omar, "21-1"),  # Dover's call of 1 July
+        (world.dover, world.regional_program, omar, "21-2"),  # Dover has no call 21-2
+    ):
+        EncounterFactory(
+            department=department, program=program, person=person, cad_incident_number=number
+        )
+    both = Selection(
+        department_ids=frozenset({world.ashford.pk, world.dover.pk}),
+        start=datetime.date(2021, 1, 1),
+        end=datetime.date(2022, 1, 1),
+    )
+    assert calls.calls_by_person(both, minimum=1) == [
+        calls.PersonCalls(person_id=kathy.pk, calls=1),
+        calls.PersonCalls(person_id=omar.pk, calls=1),
+    ]
+    assert calls.calls_by_person(both, minimum=1, mental_health_only=False) == [
+        calls.PersonCalls(person_id=kathy.pk, calls=2),
+        calls.PersonCalls(person_id=omar.pk, calls=1),
+    ]
+    # The evening of 31 December 2020 (local) is 2020's, though already 2021 in UTC.
+    year_2020 = _selection(world, datetime.date(2020, 1, 1), datetime.date(2021, 1, 1))
+    assert calls.calls_by_person(year_2020, minimum=1) == [
+        calls.PersonCalls(person_id=kathy.pk, calls=1)
+    ]
+    dover_only = Selection(
+        department_ids=frozenset({world.dover.pk}),
+        start=datetime.date(2021, 1, 1),
+        end=datetime.date(2022, 1, 1),
+    )
+    assert calls.calls_by_person(dover_only, minimum=1) == [
+        calls.PersonCalls(person_id=omar.pk, calls=1)
+    ]
+
+
 def test_no_departments_count_nothing(world, ashford_calls) -> None:
     selection = Selection(
         department_ids=frozenset(), start=datetime.date(2020, 1, 1), end=datetime.date(2022, 1, 1)
