@@ -6,7 +6,9 @@ programs of which 20 are regional, 10 years) with COPY, rebuilds the rollups, th
 department and for the whole organization times the complete data of a 24-month dashboard
 (every measure by month, the range, every breakdown) as the app computes it, and computes the
 same numbers with DuckDB over the raw rows held in memory (the baseline, same run). The two
-must agree exactly. It also times the full dashboard page (server time, charts included).
+must agree exactly. It also times the full dashboard page (server time, charts included), as a
+supervisor (exact figures) and as an analyst (small-cell suppressed), against the exact page of
+the same run.
 
     .venv/bin/python bench/dashboard.py                   # 100,000 encounters
     .venv/bin/python bench/dashboard.py --rows 1000000
@@ -16,6 +18,7 @@ must agree exactly. It also times the full dashboard page (server time, charts i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import statistics
@@ -463,7 +466,12 @@ def main() -> None:
         help="Time against the kept --database of an earlier run with the same --rows "
         "(no load, no rollup rebuild).",
     )
-    parser.add_argument("--only", choices=["data", "page"], help="Run only one of the two parts.")
+    parser.add_argument(
+        "--only",
+        choices=["data", "page", "analyst"],
+        help="Run only one part: the data, the pages (exact, then an analyst's), or only the "
+        "analyst's (suppressed) pages.",
+    )
     options = parser.parse_args()
     name = options.database or f"coresponse_bench_dashboard_{os.getpid()}"
     log(f"Dashboard benchmark: {options.rows:,} encounters, {DEPARTMENTS} departments, 10 years")
@@ -490,6 +498,8 @@ def run(url: str, options: argparse.Namespace) -> None:
     codes = {(code.code_list, code.key): code.pk for code in Code.objects.all()}
     if options.only == "page":
         page_times(options.repeats)
+    if options.only in ("page", "analyst"):
+        analyst_page_times(options.repeats)
         return
     db = duckdb.connect()
     db.execute("SET threads = 2")
@@ -554,6 +564,7 @@ def run(url: str, options: argparse.Namespace) -> None:
             sys.exit(f"The app and DuckDB disagree on {len(found)} numbers.")
     if options.only != "data":
         page_times(options.repeats)
+        analyst_page_times(options.repeats)
 
 
 def page_times(repeats: int = 5) -> None:
@@ -625,6 +636,120 @@ def page_times(repeats: int = 5) -> None:
             f"| {drawn} charts in {ahead * 1000:.0f} ms | {write * 1000:.0f} ms | "
             f"{redrawn:.1f} s | {after * 1000:.0f} ms, {draw.call_count} charts drawn |"
         )
+
+
+def analyst_page_times(repeats: int = 5) -> None:
+    """The full dashboard page as an analyst (small-cell suppressed) against the supervisor's
+    exact page of the same range in the same run (the baseline): no chart drawn (and no
+    suppressed release kept) yet; drawn ahead as `warm_charts` does, in a process that has not
+    served the page; that process asking again. Rows: the analyst's default view (the last 24
+    full months by quarter, what `warm-charts` draws ahead) and the same months by month (the
+    solver's largest table), each for a department and the organization."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+
+    from coresponse.accounts.models import Membership, Role, User
+    from coresponse.common.testing import log_in
+    from coresponse.programs.models import Program
+    from coresponse.reporting import results
+    from coresponse.reporting.dashboard import dashboard_charts, dashboard_release
+    from coresponse.reporting.filters import DashboardFilters
+    from coresponse.reporting.scopes import Kind, unrestricted_scope
+
+    settings.ALLOWED_HOSTS = ["*"]
+    analyst, created = User.objects.get_or_create(username="bench-analyst")
+    if created:
+        Membership.objects.create(user=analyst, role=Role.ANALYST, organization_id=1)
+    supervisor, created = User.objects.get_or_create(username="bench-supervisor")
+    if created:
+        Membership.objects.bulk_create(
+            Membership(user=supervisor, role=Role.SUPERVISOR, organization_id=1, program=program)
+            for program in Program.objects.all()
+        )
+    clients = {"exact": log_in(Client(), supervisor), "suppressed": log_in(Client(), analyst)}
+    today = DASHBOARD_END + datetime.timedelta(days=3)
+    solver_seconds = [0.0]
+    solve = results.suppress
+
+    def timed_solve(problem: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return solve(problem)
+        finally:
+            solver_seconds[0] += time.perf_counter() - started
+
+    print()
+    print(
+        "| analyst page | exact page, drawn ahead (baseline) | nothing drawn yet (of which "
+        "suppression) | drawn ahead, new process | ÷ baseline | same process again "
+        f"(median of {repeats}) | drawing it ahead |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, path, kind in (
+        ("department", "/reports/department/1/", Kind.DEPARTMENT),
+        ("organization", "/reports/organization/1/", Kind.ORGANIZATION),
+    ):
+        for by in ("quarter", "month"):
+            filters = DashboardFilters.from_query({"by": by}, today, default_by="quarter")
+            last = (filters.end - datetime.timedelta(days=1)).replace(day=1)
+            query = f"?from={filters.start:%Y-%m}&to={last:%Y-%m}&by={by}"
+            exact = unrestricted_scope(kind, 1)
+            suppressed = replace_scope(exact)
+
+            def get(reader: str, query: str = query, path: str = path) -> float:
+                started = time.perf_counter()
+                response = clients[reader].get(path + query)
+                seconds = time.perf_counter() - started
+                assert response.status_code == 200, response.status_code
+                noted = b'class="suppression-note"' in response.content
+                assert noted == (reader == "suppressed"), reader
+                return seconds
+
+            def ahead(scope: Any, filters: Any = filters) -> float:
+                # What `warm_scope` does for the default view, for this view.
+                started = time.perf_counter()
+                release = dashboard_release(scope, filters.start, filters.end, filters.by)
+                dashboard_charts(scope, release)
+                return time.perf_counter() - started
+
+            forget_drawn(cache)
+            ahead(exact)
+            cache.clear()
+            get("exact")  # the first request of a client pays for its session
+            cache.clear()
+            baseline = statistics.median(get("exact") for _ in range(repeats))
+            forget_drawn(cache)
+            solver_seconds[0] = 0.0
+            with mock.patch.object(results, "suppress", timed_solve):
+                cold = get("suppressed")
+            cold_solver = solver_seconds[0]
+            forget_drawn(cache)
+            drawing = ahead(suppressed)
+            cache.clear()  # a process that has not drawn or read these charts
+            first = get("suppressed")
+            again = statistics.median(get("suppressed") for _ in range(repeats))
+            print(
+                f"| {label}, by {by} | {baseline * 1000:.0f} ms | {cold * 1000:.0f} ms "
+                f"({cold_solver * 1000:.0f} ms) | {first * 1000:.0f} ms | "
+                f"{first / baseline:.2f} | {again * 1000:.0f} ms | {drawing * 1000:.0f} ms |"
+            )
+
+
+def replace_scope(scope: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(scope, is_suppressed=True)
+
+
+def forget_drawn(cache: Any) -> None:
+    """No chart drawn, no suppressed release kept, nothing in this process's cache."""
+    from django.apps import apps
+
+    for name in ("RenderedChart", "SuppressedRelease"):
+        with contextlib.suppress(LookupError):
+            apps.get_model("reporting", name).objects.all().delete()
+    cache.clear()
 
 
 def write_and_redraw(today: datetime.date) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from coresponse.reporting.measures.figures import figures_by_period
 from coresponse.reporting.measures.periods import Period
 from coresponse.reporting.measures.registry import MEASURES
 from coresponse.reporting.measures.types import add_months
-from coresponse.reporting.models import RenderedChart
+from coresponse.reporting.models import KeptSuppression, RenderedChart
 from coresponse.reporting.results import (
     WITHHELD,
     Release,
@@ -328,7 +328,8 @@ def default_scopes(organization_id: int | None = None) -> list[ReportScope]:
 def warm_scope(scope: ReportScope, today: datetime.date) -> None:
     """Draw (and keep) the charts of one scope's default dashboard as the page asks them: the
     last 24 full months by month (suppressed: by quarter, widened to whole quarters). Charts
-    already kept are read back, not drawn again."""
+    already kept are read back, not drawn again; a suppressed dashboard's table is solved and
+    its answer kept too (`results.solve`), so the page only reads it."""
     from coresponse.reporting.filters import DashboardFilters  # it imports this module
 
     # What the page asks when opened without filters (views._dashboard).
@@ -353,8 +354,10 @@ def warm_charts(
     return RenderedChart.objects.count() - before
 
 
-def prune_charts(older_than_days: int = 35) -> int:
-    """Forget kept charts drawn more than `older_than_days` ago (drawn again when asked)."""
+def prune_charts(older_than_days: int = 35) -> tuple[int, int]:
+    """Forget kept charts drawn, and kept suppressions solved, more than `older_than_days` ago
+    (drawn or solved again when asked). Returns how many of each were forgotten."""
     limit = timezone.now() - datetime.timedelta(days=older_than_days)
-    deleted, _ = RenderedChart.objects.filter(created_at__lt=limit).delete()
-    return deleted
+    charts, _ = RenderedChart.objects.filter(created_at__lt=limit).delete()
+    suppressions, _ = KeptSuppression.objects.filter(created_at__lt=limit).delete()
+    return charts, suppressions

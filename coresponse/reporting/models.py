@@ -209,3 +209,22 @@ class RenderedChart(models.Model):
 
     def __str__(self) -> str:
         return f"chart {self.key[:12]}"
+
+
+class KeptSuppression(models.Model):
+    """The answer of the small-cell suppression solver for one table, kept by the table's
+    hash (`suppression.problem_key`: values, hidden cells and lines, never names).
+
+    Solving a dashboard's table takes up to a few hundred milliseconds, so each distinct table
+    is solved once and its answer kept here, shared by every process: `coresponse warm-charts`
+    and the background redraw solve the default suppressed dashboards ahead of the first
+    reader. Holds only the positions of the withheld cells — no figure, no name, nothing about
+    any person; old rows are pruned by `warm-charts` with the charts.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    withheld = models.JSONField(help_text="Positions of the withheld cells.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"suppression {self.key[:12]}"

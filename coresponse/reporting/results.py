@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from coresponse.reporting.measures.figures import (
@@ -27,7 +29,18 @@ from coresponse.reporting.measures.figures import (
 from coresponse.reporting.measures.periods import Granularity, Period, split_period
 from coresponse.reporting.measures.registry import MEASURES
 from coresponse.reporting.measures.types import Selection
-from coresponse.reporting.suppression import Problem, derived_shown, suppress
+from coresponse.reporting.models import KeptSuppression
+from coresponse.reporting.suppression import (
+    Problem,
+    derived_shown,
+    plausible,
+    problem_key,
+    suppress,
+    withheld_at,
+    withheld_positions,
+)
+
+logger = logging.getLogger(__name__)
 
 # The counts behind each measure: (part, base cell) — rates have a numerator and denominator.
 _BASES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -178,7 +191,7 @@ def build_release(
     """Compute the measures of each period (and the whole range), suppressed if asked, from
     one snapshot of the data."""
     with one_snapshot():
-        return _build_release(
+        release = _build_release(
             selection,
             by=by,
             names=names,
@@ -187,6 +200,11 @@ def build_release(
             suppressed=suppressed,
             rollup_only_by_period=rollup_only_by_period,
         )
+    # After the snapshot's transaction: suppression may keep its answer (an insert that a
+    # REPEATABLE READ transaction could not make beside a concurrent one).
+    if suppressed:
+        _suppress(release)
+    return release
 
 
 def _build_release(
@@ -245,13 +263,8 @@ def _build_release(
             BreakdownRow(key, _breakdown_values(selection, item))
             for key, item in sorted(counts.items())
         ]
-    release = Release(selection, by, requested, rows, total, tables, suppressed)
-    if suppressed:
-        _suppress(release)
-        for row in [*rows, *([total] if total else [])]:
-            row.values = {name: row.values[name] for name in requested if name in row.values}
-            row.suppressed &= set(requested)
-    return release
+    # Suppressed: the rows hold the dependencies too until `_suppress` (in `build_release`).
+    return Release(selection, by, requested, rows, total, tables, suppressed)
 
 
 def _breakdown_values(selection: Selection, counts: Counts) -> dict[str, Any]:
@@ -300,6 +313,16 @@ def _add_row(problem: Problem, prefix: tuple[Any, ...], values: dict[str, Any]) 
 
 
 def _suppress(release: Release) -> None:
+    """Withhold what must not be shown, then keep only the requested measures (the rows also
+    hold the dependencies that took part in the suppression)."""
+    _withhold(release)
+    requested = set(release.names)
+    for row in [*release.periods, *([release.total] if release.total else [])]:
+        row.values = {name: row.values[name] for name in release.names if name in row.values}
+        row.suppressed &= requested
+
+
+def _withhold(release: Release) -> None:
     problem = Problem()
     rows = [*release.periods, *([release.total] if release.total else [])]
     bases: dict[int, dict[str, Any]] = {}
@@ -332,7 +355,7 @@ def _suppress(release: Release) -> None:
             for base in _BREAKDOWN_BASES:
                 if base in bases[id(total)]:
                     problem.line((*whole, base), [(dimension, item.key, base) for item in table])
-    withheld = suppress(problem)
+    withheld = solve(problem)
     for row in rows:
         start, end = row.period.start, row.period.end
         row.values, row.suppressed = _masked(
@@ -346,6 +369,37 @@ def _suppress(release: Release) -> None:
                 lambda base, d=dimension, k=item.key: (d, k, base),
                 item.values,
             )
+
+
+_KEPT_SECONDS = 24 * 60 * 60
+
+
+def solve(problem: Problem) -> set[Any]:
+    """`suppress(problem)`, solved once per distinct table: the answer is kept by the table's
+    hash in the process cache and in the database (`KeptSuppression`, shared by every
+    process) and given again, after `plausible`'s checks, to the same table."""
+    key = problem_key(problem)
+    positions = cache.get(f"suppression:{key}")
+    if positions is None:
+        positions = (
+            KeptSuppression.objects.filter(key=key).values_list("withheld", flat=True).first()
+        )
+    if positions is not None:
+        with contextlib.suppress(ValueError, TypeError):
+            withheld = withheld_at(problem, positions)
+            if plausible(problem, withheld):
+                cache.set(f"suppression:{key}", positions, _KEPT_SECONDS)
+                return withheld
+        logger.warning("A kept suppression did not fit its table; solving it again.")
+        KeptSuppression.objects.filter(key=key).delete()
+    withheld = suppress(problem)
+    positions = withheld_positions(problem, withheld)
+    # Another process may have kept an answer for the same table meanwhile: either will do.
+    KeptSuppression.objects.bulk_create(
+        [KeptSuppression(key=key, withheld=positions)], ignore_conflicts=True
+    )
+    cache.set(f"suppression:{key}", positions, _KEPT_SECONDS)
+    return withheld
 
 
 def _counts_of(row: BreakdownRow) -> Counts:

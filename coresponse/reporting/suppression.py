@@ -15,10 +15,17 @@ encounters not diverted...) — and lines: a total that is the sum of its parts.
 Hidden cells that are 0 are treated as known (a reader may guess them), which only makes the
 check stricter. Derived values (a rate's percentage, an average, a cost) are shown only when
 every count they are computed from is shown (`derived_shown`).
+
+Whether an answer protects a table depends only on the values, which cells are hidden and
+which cells each line ties together — not on the cells' names. So an answer can be kept by
+`problem_key` (a hash of exactly those) as the positions of the withheld cells
+(`withheld_positions`) and given again to any problem with the same key (`withheld_at`,
+after `plausible`'s cheap checks): the same table gets the same suppression, solved once.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -26,6 +33,9 @@ from fractions import Fraction
 Key = Hashable
 SMALL_MIN = 1
 SMALL_MAX = 10
+# Part of every `problem_key`: change it when the solver's choices change, so that answers
+# kept by an older solver are not given again.
+SOLVER_VERSION = 1
 
 
 def is_small(value: int) -> bool:
@@ -271,3 +281,56 @@ def suppress(problem: Problem) -> set[Key]:
 def derived_shown(inputs: Sequence[Key], withheld: set[Key], problem: Problem) -> bool:
     """A value computed from `inputs` may be shown only if none of them is withheld or small."""
     return all(key not in withheld and not is_small(problem.values[key]) for key in inputs)
+
+
+# ---------------------------------------------------------------- answers kept by table
+
+
+def problem_key(problem: Problem) -> str:
+    """SHA-256 of what the answer depends on: the solver version, every cell's value in the
+    order the cells were given, which of them are hidden, and each line as the positions of
+    its total and parts. Two problems with the same key are the same table up to the names
+    of the cells, so one answer (as positions) protects both."""
+    position = {key: index for index, key in enumerate(problem.values)}
+    hidden = sorted(position[key] for key in problem.hidden)
+    lines = ";".join(
+        f"{position[total]}:{','.join(str(position[part]) for part in parts)}"
+        for total, parts in problem.lines
+    )
+    text = "\n".join(
+        (
+            f"suppression {SOLVER_VERSION} {SMALL_MIN}-{SMALL_MAX}",
+            ",".join(str(value) for value in problem.values.values()),
+            ",".join(str(index) for index in hidden),
+            lines,
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def withheld_positions(problem: Problem, withheld: set[Key]) -> list[int]:
+    """The answer as the positions of the withheld cells (in the order they were given)."""
+    return [index for index, key in enumerate(problem.values) if key in withheld]
+
+
+def withheld_at(problem: Problem, positions: Iterable[int]) -> set[Key]:
+    """The cells at these positions; ValueError if a position is not one of a cell."""
+    keys = list(problem.values)
+    chosen: set[Key] = set()
+    for index in positions:
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(keys):
+            raise ValueError(f"No cell at position {index!r}.")
+        chosen.add(keys[index])
+    return chosen
+
+
+def plausible(problem: Problem, withheld: set[Key]) -> bool:
+    """Cheap checks that an answer kept for this problem's key fits it: every hidden and every
+    small cell withheld, and no line whose withheld cells could be read off. (The elimination
+    over all lines is not repeated: the key says the answer was solved for this table.)"""
+    values = problem.values
+    if not problem.hidden <= withheld:
+        return False
+    if any(is_small(value) and key not in withheld for key, value in values.items()):
+        return False
+    return not any(_line_needs_more(problem, line, withheld) for line in problem.lines)

@@ -76,9 +76,9 @@ def test_warm_charts_command_draws_every_default_dashboard(world) -> None:
     call_command("warm_charts", "--quiet", stdout=first)
     kept = RenderedChart.objects.count()
     assert kept > 0
-    assert first.getvalue().startswith(f"Drew {kept} charts for ")
+    assert first.getvalue().startswith(f"Drew {kept} charts and solved ")
     call_command("warm_charts", "--quiet", stdout=second)
-    assert second.getvalue().startswith("Drew 0 charts for ")
+    assert second.getvalue().startswith("Drew 0 charts and solved 0 suppressed tables for ")
     assert RenderedChart.objects.count() == kept
 
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coresponse.reporting.suppression import Problem, is_small, suppress
+from coresponse.reporting.suppression import (
+    Problem,
+    is_small,
+    plausible,
+    problem_key,
+    suppress,
+    withheld_at,
+    withheld_positions,
+)
 
 
 def _table_problem(grid: list[list[int]]) -> Problem:
@@ -124,3 +133,74 @@ def test_a_cell_in_one_line_is_protected_when_the_rest_of_its_line_is_known() ->
     assert ("E", "mar") in withheld
     assert ("C", "mar") in withheld
     assert len({("E", "jan"), ("E", "feb"), ("E", "q1")} & withheld) >= 1
+
+
+# ---------------------------------------------------------------- answers kept by table
+
+
+def _renamed(problem: Problem, prefix: str) -> Problem:
+    """The same table with every cell renamed."""
+    copy = Problem()
+    for key, value in problem.values.items():
+        copy.cell((prefix, key), value, hidden=key in problem.hidden)
+    for total, parts in problem.lines:
+        copy.line((prefix, total), [(prefix, part) for part in parts])
+    return copy
+
+
+def test_the_key_names_the_table_not_its_cells() -> None:
+    table = _table_problem([[4, 30], [20, 25]])
+    assert problem_key(table) == problem_key(_renamed(table, "another dashboard"))
+    assert len(problem_key(table)) == 64
+    # A different value, a different line, a hidden cell, another order: another table.
+    assert problem_key(table) != problem_key(_table_problem([[5, 30], [20, 25]]))
+    fewer_lines = _table_problem([[4, 30], [20, 25]])
+    fewer_lines.lines.pop()
+    assert problem_key(table) != problem_key(fewer_lines)
+    hidden = _table_problem([[4, 30], [20, 25]])
+    hidden.hidden.add(("cell", 1, 1))
+    assert problem_key(table) != problem_key(hidden)
+    swapped = _table_problem([[30, 4], [25, 20]])
+    assert problem_key(table) != problem_key(swapped)
+
+
+def test_an_answer_is_kept_as_positions_and_given_back_to_the_same_table() -> None:
+    # Cells in the order given: (cell,0,0)=4 (cell,0,1)=30 (row,0)=34 (cell,1,0)=20
+    # (cell,1,1)=25 (row,1)=45 (column,0)=24 (column,1)=55 grand=79.
+    table = _table_problem([[4, 30], [20, 25]])
+    withheld = suppress(table)
+    positions = withheld_positions(table, withheld)
+    # The 4; the 30 and the 20 to cover it in its row and column; then, because the shown 25
+    # and row 1 give the 20 back (and so the 4), column 0's total, row 0's total and the 25:
+    # four unknown cells with known row and column totals leave one degree of freedom.
+    assert positions == [0, 1, 2, 3, 4, 6]
+    other = _renamed(table, "x")
+    assert withheld_at(other, positions) == {("x", key) for key in withheld}
+    assert plausible(other, withheld_at(other, positions))
+
+
+def test_positions_that_are_not_cells_are_refused() -> None:
+    table = _table_problem([[4, 30], [20, 25]])
+    for positions in ([9], [-1], [True], ["0"], [0.0]):
+        with pytest.raises(ValueError):
+            withheld_at(table, positions)
+
+
+def test_an_answer_that_does_not_fit_is_not_plausible() -> None:
+    table = _table_problem([[4, 30], [20, 25]])
+    keys = list(table.values)
+    assert plausible(table, suppress(table))
+    # The 4 shown.
+    assert not plausible(table, set())
+    # The 4 alone: its row total (34) − 30 gives it back.
+    assert not plausible(table, {keys[0]})
+    # The 4 and the 20 of its column: column 0 (24) shows, 4 + 20 = 24 is not small; but
+    # row 0 (34) − 30 still gives the 4.
+    assert not plausible(table, {keys[0], keys[3]})
+    # A hidden difference not withheld.
+    rate = Problem()
+    rate.cell("criminal", 40)
+    rate.cell("diverted", 25)
+    rate.difference("criminal", "diverted", "not diverted")
+    assert not plausible(rate, set())
+    assert plausible(rate, {"not diverted"})

@@ -11,12 +11,14 @@ from tqdm import tqdm
 
 from coresponse.programs.models import Organization
 from coresponse.reporting.dashboard import default_scopes, prune_charts, warm_charts
+from coresponse.reporting.models import KeptSuppression
 
 
 class Command(BaseCommand):
     help = (
         "Draw and keep the charts of every default dashboard (last 24 full months, exact and "
-        "suppressed). Run after rebuild-rollups and nightly."
+        "suppressed), and the answers of the suppressed ones' small-cell suppression. Run "
+        "after rebuild-rollups and nightly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +28,8 @@ class Command(BaseCommand):
             "--prune-days",
             type=int,
             default=35,
-            help="First forget charts drawn more than this many days ago (default 35).",
+            help="First forget charts drawn, and suppressions solved, more than this many days "
+            "ago (default 35).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,7 +40,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No organization {options['organization']!r}.")
             organization_id = organization.pk
         started = time.monotonic()
-        pruned = prune_charts(options["prune_days"])
+        pruned_charts, pruned_suppressions = prune_charts(options["prune_days"])
+        solved_before = KeptSuppression.objects.count()
         scopes = default_scopes(organization_id)
         bar = (
             None
@@ -52,9 +56,11 @@ class Command(BaseCommand):
         drawn = warm_charts(timezone.localdate(), scopes, progress=progress)
         if bar is not None:
             bar.close()
+        solved = KeptSuppression.objects.count() - solved_before
         self.stdout.write(
             self.style.SUCCESS(
-                f"Drew {drawn} charts for {len(scopes)} dashboards (forgot {pruned} old ones) "
-                f"in {time.monotonic() - started:.1f} s."
+                f"Drew {drawn} charts and solved {solved} suppressed tables for {len(scopes)} "
+                f"dashboards (forgot {pruned_charts} old charts and {pruned_suppressions} old "
+                f"suppressions) in {time.monotonic() - started:.1f} s."
             )
         )
