@@ -101,55 +101,126 @@ def _withhold_one_more(
     return chosen
 
 
-def _determined(
-    problem: Problem, withheld: set[Key], cache: dict[frozenset[Key], list[Key]]
-) -> list[Key]:
-    """Withheld cells of 1–10 whose value the shown cells and the lines fix exactly.
+class _Groups:
+    """Withheld cells of 1–10 whose value the shown cells and the lines fix exactly, kept up to
+    date as more cells are withheld.
 
     A line holding a withheld cell that appears in no other line (a hidden difference) says
     nothing about the rest, so it is left out. The rest splits into independent groups of
-    cells joined by lines; each group is reduced once and remembered.
+    cells joined by lines; each group is reduced once per distinct set of cells and
+    remembered. Cells are only ever added to the withheld ones, and a newly withheld cell
+    changes only the lines it is in: so each round regroups only the groups those lines
+    touched (a few lines) instead of every line of the table.
     """
-    appearances: dict[Key, int] = {}
-    for total, parts in problem.lines:
-        for member in (total, *parts):
-            appearances[member] = appearances.get(member, 0) + 1
-    relevant, dropped = [], []
-    for total, parts in problem.lines:
-        members = [member for member in (total, *parts) if member in withheld]
-        lonely = [member for member in members if appearances[member] == 1]
-        if lonely:
-            dropped.append((lonely, [member for member in members if member not in lonely]))
-        elif members:
-            relevant.append((total, parts, members))
-    parent: dict[Key, Key] = {}
 
-    def root(key: Key) -> Key:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.members = [(total, *parts) for total, parts in problem.lines]
+        appearances: dict[Key, int] = {}
+        for members in self.members:
+            for member in members:
+                appearances[member] = appearances.get(member, 0) + 1
+        self.lonely = {key for key, count in appearances.items() if count == 1}
+        self.lines_of: dict[Key, list[int]] = {}
+        for index, members in enumerate(self.members):
+            for member in dict.fromkeys(members):
+                self.lines_of.setdefault(member, []).append(index)
+        self.known: set[Key] = set()  # the withheld cells accounted for
+        self.held: list[list[Key]] = [[] for _ in self.members]  # withheld members by line
+        self.relevant: set[int] = set()
+        self.dropped: dict[int, tuple[list[Key], list[Key]]] = {}  # line: (lonely, others)
+        self.group_of: dict[Key, int] = {}
+        self.cells_of: dict[int, set[Key]] = {}
+        self.fixed_of: dict[int, list[Key]] = {}
+        self.next_group = 0
+        self.reduced: dict[frozenset[Key], list[Key]] = {}
 
-    for _, _, members in relevant:
-        for member in members[1:]:
-            parent[root(member)] = root(members[0])
-    groups: dict[Key, list[tuple[Key, tuple[Key, ...]]]] = {}
-    variables_of: dict[Key, set[Key]] = {}
-    for total, parts, members in relevant:
-        group = root(members[0])
-        groups.setdefault(group, []).append((total, parts))
-        variables_of.setdefault(group, set()).update(members)
-    fixed: set[Key] = set()
-    for group, lines in groups.items():
-        signature = frozenset(variables_of[group])
-        if signature not in cache:
-            cache[signature] = _determined_in(problem, withheld, lines)
-        fixed.update(cache[signature])
-    # A lonely cell is fixed when it is the only unknown left in its line.
-    for lonely, others in dropped:
-        if len(lonely) == 1 and all(member in fixed for member in others):
-            fixed.add(lonely[0])
-    return sorted((key for key in fixed if is_small(problem.values[key])), key=repr)
+    def fixed(self, withheld: set[Key]) -> list[Key]:
+        new = withheld - self.known
+        if new:
+            self._regroup(withheld, new)
+        fixed: set[Key] = set()
+        for cells in self.fixed_of.values():
+            fixed.update(cells)
+        # A lonely cell is fixed when it is the only unknown left in its line.
+        for lonely, others in self.dropped.values():
+            if len(lonely) == 1 and all(member in fixed for member in others):
+                fixed.add(lonely[0])
+        values = self.problem.values
+        return sorted((key for key in fixed if is_small(values[key])), key=repr)
+
+    def _regroup(self, withheld: set[Key], new: set[Key]) -> None:
+        self.known |= new
+        touched = sorted({index for key in new for index in self.lines_of.get(key, ())})
+        # The groups those lines tied together come apart; their cells are regrouped. (Any
+        # other line holding one of these cells held it in the same group: it is regrouped
+        # with them, and nothing outside them is tied to them.)
+        region: set[Key] = set()
+        apart = {
+            self.group_of[member]
+            for index in touched
+            for member in self.held[index]
+            if member in self.group_of
+        }
+        for group in apart:
+            cells = self.cells_of.pop(group)
+            del self.fixed_of[group]
+            for key in cells:
+                del self.group_of[key]
+            region |= cells
+        for index in touched:
+            held = [member for member in self.members[index] if member in withheld]
+            self.held[index] = held
+            lonely = [member for member in held if member in self.lonely]
+            self.relevant.discard(index)
+            self.dropped.pop(index, None)
+            if lonely:
+                self.dropped[index] = (lonely, [member for member in held if member not in lonely])
+            elif held:
+                self.relevant.add(index)
+                region.update(held)
+        lines = sorted(
+            {
+                index
+                for key in region
+                for index in self.lines_of.get(key, ())
+                if index in self.relevant
+            }
+        )
+        parent: dict[Key, Key] = {}
+
+        def root(key: Key) -> Key:
+            while parent.setdefault(key, key) != key:
+                parent[key] = parent[parent[key]]
+                key = parent[key]
+            return key
+
+        for index in lines:
+            held = self.held[index]
+            for member in held[1:]:
+                parent[root(member)] = root(held[0])
+        lines_of_group: dict[Key, list[int]] = {}
+        cells_of_group: dict[Key, set[Key]] = {}
+        for index in lines:
+            anchor = root(self.held[index][0])
+            lines_of_group.setdefault(anchor, []).append(index)
+            cells_of_group.setdefault(anchor, set()).update(self.held[index])
+        for anchor, indexes in lines_of_group.items():
+            cells = cells_of_group[anchor]
+            signature = frozenset(cells)
+            if signature not in self.reduced:
+                self.reduced[signature] = _determined_in(
+                    self.problem, withheld, [self.problem.lines[index] for index in indexes]
+                )
+            number = self.next_group
+            self.next_group += 1
+            self.cells_of[number] = cells
+            self.fixed_of[number] = self.reduced[signature]
+            for key in cells:
+                self.group_of[key] = number
+
+
+Number = int | Fraction
 
 
 def _determined_in(
@@ -160,12 +231,12 @@ def _determined_in(
         key=repr,
     )
     index = {key: position for position, key in enumerate(variables)}
-    rows: list[dict[int, Fraction]] = []
+    rows: list[dict[int, Number]] = []
     for total, parts in lines:
-        row: dict[int, Fraction] = {}
+        row: dict[int, Number] = {}
         for member, sign in ((total, -1), *((part, 1) for part in parts)):
             if member in index:
-                row[index[member]] = row.get(index[member], Fraction(0)) + sign
+                row[index[member]] = row.get(index[member], 0) + sign
         row = {column: value for column, value in row.items() if value}
         if row:
             rows.append(row)
@@ -173,27 +244,34 @@ def _determined_in(
     return [variables[column] for column, row in pivots.items() if len(row) == 1]
 
 
-def _reduce(rows: list[dict[int, Fraction]]) -> dict[int, dict[int, Fraction]]:
-    """Reduced row echelon form of sparse rows; returns pivot column → its row."""
-    pivots: dict[int, dict[int, Fraction]] = {}
+def _reduce(rows: list[dict[int, Number]]) -> dict[int, dict[int, Number]]:
+    """Reduced row echelon form of sparse rows; returns pivot column → its row.
+
+    Exact: the lines' coefficients are integers and stay integers while every pivot is 1 or
+    −1 (nearly always); a row is divided, as fractions, only by another pivot.
+    """
+    pivots: dict[int, dict[int, Number]] = {}
     for original in rows:
         row = dict(original)
         for column, pivot_row in pivots.items():
             if column in row:
                 factor = row[column]
                 for other, value in pivot_row.items():
-                    row[other] = row.get(other, Fraction(0)) - factor * value
+                    row[other] = row.get(other, 0) - factor * value
                 row = {key: value for key, value in row.items() if value}
         if not row:
             continue
         column = min(row)
         scale = row[column]
-        row = {key: value / scale for key, value in row.items()}
+        if scale == -1:
+            row = {key: -value for key, value in row.items()}
+        elif scale != 1:
+            row = {key: Fraction(value) / scale for key, value in row.items()}
         for other_column, pivot_row in pivots.items():
             if column in pivot_row:
                 factor = pivot_row[column]
                 for key, value in row.items():
-                    pivot_row[key] = pivot_row.get(key, Fraction(0)) - factor * value
+                    pivot_row[key] = pivot_row.get(key, 0) - factor * value
                 pivots[other_column] = {k: v for k, v in pivot_row.items() if v}
         pivots[column] = row
     return pivots
@@ -228,17 +306,41 @@ def _withhold_near(
     return None
 
 
-def _reachable(
-    key: Key, withheld: set[Key], lines_of: dict[Key, list[tuple[Key, tuple[Key, ...]]]]
-) -> set[Key]:
-    seen, queue = {key}, [key]
-    while queue:
-        for total, parts in lines_of.get(queue.pop(), []):
-            for member in (total, *parts):
-                if member in withheld and member not in seen:
-                    seen.add(member)
-                    queue.append(member)
-    return seen
+class _Ties:
+    """Withheld cells tied together through any line (directly or through other withheld
+    cells), kept up to date as more cells are withheld: withheld cells are never given back,
+    so ties only ever join."""
+
+    def __init__(self, groups: _Groups) -> None:
+        self.members = groups.members
+        self.lines_of = groups.lines_of
+        self.parent: dict[Key, Key] = {}
+        self.cells: dict[Key, set[Key]] = {}
+
+    def _root(self, key: Key) -> Key:
+        parent = self.parent
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def reachable(self, key: Key, withheld: set[Key]) -> set[Key]:
+        """The withheld cells reachable from `key` (withheld) through lines."""
+        new = [member for member in withheld if member not in self.parent]
+        for member in new:
+            self.parent[member] = member
+            self.cells[member] = {member}
+        for member in new:
+            for index in self.lines_of.get(member, ()):
+                for other in self.members[index]:
+                    if other in withheld:
+                        first, second = self._root(member), self._root(other)
+                        if first != second:
+                            if len(self.cells[first]) < len(self.cells[second]):
+                                first, second = second, first
+                            self.parent[second] = first
+                            self.cells[first] |= self.cells.pop(second)
+        return self.cells[self._root(key)]
 
 
 def suppress(problem: Problem) -> set[Key]:
@@ -250,7 +352,8 @@ def suppress(problem: Problem) -> set[Key]:
     for line in problem.lines:
         for member in (line[0], *line[1]):
             lines_of.setdefault(member, []).append(line)
-    cache: dict[frozenset[Key], list[Key]] = {}
+    groups = _Groups(problem)
+    ties = _Ties(groups)
     pending = list(problem.lines)
     while True:
         # Lines to check again are only those of cells withheld since the last check.
@@ -261,7 +364,7 @@ def suppress(problem: Problem) -> set[Key]:
                 if added is None:
                     break
                 pending.extend(lines_of.get(added, []))
-        fixed = _determined(problem, withheld, cache)
+        fixed = groups.fixed(withheld)
         if not fixed:
             break
         # One more cell per fixed cell's neighbourhood at a time: it may well protect the
@@ -274,7 +377,7 @@ def suppress(problem: Problem) -> set[Key]:
             if added is None:
                 raise RuntimeError(f"Cannot protect {key!r}: every neighbour is withheld.")
             pending.extend(lines_of.get(added, []))
-            protected |= _reachable(key, withheld, lines_of)
+            protected |= ties.reachable(key, withheld)
     return withheld | problem.hidden
 
 

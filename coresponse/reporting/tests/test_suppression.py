@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from coresponse.reporting.suppression import (
     Problem,
+    _reduce,
     is_small,
     plausible,
     problem_key,
@@ -17,6 +18,7 @@ from coresponse.reporting.suppression import (
     withheld_at,
     withheld_positions,
 )
+from coresponse.reporting.tests import reference_suppression
 
 
 def _table_problem(grid: list[list[int]]) -> Problem:
@@ -93,6 +95,96 @@ def test_no_small_count_is_shown_or_derivable(grid: list[list[int]]) -> None:
         if total not in withheld:
             remainder = sum(problem.values[part] for part in parts if part in withheld)
             assert not is_small(remainder)
+
+
+def _check_guarantee(problem: Problem, withheld: set) -> None:  # type: ignore[type-arg]
+    shown = {key: value for key, value in problem.values.items() if key not in withheld}
+    assert not [key for key, value in shown.items() if is_small(value)]
+    for key, value in problem.values.items():
+        if key in withheld and is_small(value):
+            assert not _derivable(problem, withheld, key), key
+    for total, parts in problem.lines:
+        if total not in withheld:
+            remainder = sum(problem.values[part] for part in parts if part in withheld)
+            assert not is_small(remainder)
+
+
+@st.composite
+def _releases(draw):  # type: ignore[no-untyped-def]
+    """Tables shaped like a release: periods whose counts nest (criminal within encounters,
+    diverted within criminal, with the hidden differences), the range's total of each count
+    as the sum of its periods, and a breakdown of the range's encounters."""
+    periods = draw(st.integers(1, 6))
+    problem = Problem()
+    sums = {"E": 0, "C": 0, "D": 0}
+    for period in range(periods):
+        encounters = draw(small_or_not)
+        criminal = draw(st.integers(0, encounters))
+        diverted = draw(st.integers(0, criminal))
+        for base, value in (("E", encounters), ("C", criminal), ("D", diverted)):
+            problem.cell((period, base), value)
+            sums[base] += value
+        problem.difference((period, "E"), (period, "C"), (period, "E−C"))
+        problem.difference((period, "C"), (period, "D"), (period, "C−D"))
+    for base, value in sums.items():
+        problem.cell(("range", base), value)
+        problem.line(("range", base), [(period, base) for period in range(periods)])
+    problem.difference(("range", "E"), ("range", "C"), ("range", "E−C"))
+    problem.difference(("range", "C"), ("range", "D"), ("range", "C−D"))
+    rows = draw(st.integers(0, 4))
+    if rows:
+        shares = draw(st.lists(st.integers(0, sums["E"]), min_size=rows - 1, max_size=rows - 1))
+        cuts = sorted(shares)
+        edges = [0, *cuts, sums["E"]]
+        for row in range(rows):
+            problem.cell(("row", row), edges[row + 1] - edges[row])
+        problem.line(("range", "E"), [("row", row) for row in range(rows)])
+    return problem
+
+
+@settings(max_examples=150, deadline=None)
+@given(_releases())
+def test_release_shaped_tables_are_protected(problem: Problem) -> None:
+    _check_guarantee(problem, suppress(problem))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        _releases(),
+        st.integers(1, 4)
+        .flatmap(
+            lambda columns: st.lists(
+                st.lists(small_or_not, min_size=columns, max_size=columns),
+                min_size=1,
+                max_size=5,
+            )
+        )
+        .map(_table_problem),
+    )
+)
+def test_the_solver_withholds_exactly_what_the_first_solver_withheld(problem: Problem) -> None:
+    # The solver keeps its groups up to date instead of recomputing them over every line each
+    # round, and reduces with integers while pivots are ±1: the same answer, faster.
+    assert suppress(problem) == reference_suppression.suppress(problem)
+
+
+def test_reduction_stays_exact_when_a_pivot_is_not_one() -> None:
+    # 2x + y = 3 and x + y = 2 (columns x=0, y=1): x = 1, y = 1; the first pivot is 2.
+    pivots = _reduce([{0: 2, 1: 1}, {0: 1, 1: 1}])
+    assert pivots == {0: {0: 1}, 1: {1: 1}}
+    # x − y alone: neither is fixed. With y + z and x + z too, still none (x + z minus x − y
+    # is y + z again); with x + y instead, all three are.
+    assert _reduce([{0: 1, 1: -1}]) == {0: {0: 1, 1: -1}}
+
+    def fixed(rows):  # type: ignore[no-untyped-def]
+        return {column for column, row in _reduce(rows).items() if len(row) == 1}
+
+    assert fixed([{0: 1, 1: -1}, {1: 1, 2: 1}, {0: 1, 2: 1}]) == set()
+    assert fixed([{0: 1, 1: -1}, {1: 1, 2: 1}, {0: 1, 1: 1}]) == {0, 1, 2}
+    # 3x + y with x + 2y: pivots 3 then 5/3, fractions throughout, still exact.
+    assert _reduce([{0: 3, 1: 1}, {0: 1, 1: 2}]) == {0: {0: 1}, 1: {1: 1}}
+    assert _reduce([{0: 3, 1: 1}]) == {0: {0: 1, 1: Fraction(1, 3)}}
 
 
 def test_a_single_small_cell_takes_a_complement_in_its_row_and_column() -> None:
