@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from coresponse.common.models import Code
 from coresponse.programs.models import Program, ProgramDepartment
-from coresponse.reporting.charts import line_chart, render_svg
+from coresponse.reporting.charts import REPORT_FONT, line_chart, render_svg
 from coresponse.reporting.dashboard import DEMOGRAPHICS, _labels
 from coresponse.reporting.measures.registry import MEASURES
 from coresponse.reporting.measures.types import add_months
@@ -110,7 +110,7 @@ def monthly_report(scope: ReportScope, year: int, month: int) -> dict[str, Any]:
         }
         for row in twelve.periods
     ]
-    chart = render_svg(line_chart(points, y_title="encounters", bars=True))
+    chart = render_svg(line_chart(points, y_title="encounters", bars=True, font=REPORT_FONT))
     return {
         "scope": scope,
         "year": year,

@@ -45,6 +45,21 @@ def test_a_chart_is_drawn_once_and_read_back_by_a_process_that_never_drew_it(wor
     assert first.startswith('<svg role="img" aria-hidden="true" focusable="false" ')
 
 
+def test_page_charts_are_laid_out_in_the_font_vl_convert_carries(world) -> None:
+    cache.clear()
+    (svg,) = charts.render_svgs([_spec(12)])
+    # Liberation Sans (inside vl-convert) measures the labels; browsers use Arial or Helvetica,
+    # as wide letter for letter.
+    assert 'font-family="Liberation Sans, Arial, Helvetica, sans-serif"' in svg
+    assert "DejaVu" not in svg
+    report = charts.line_chart(
+        [{"period": "Jan 2024", "series": "Encounters", "value": 12}],
+        y_title="encounters",
+        font=charts.REPORT_FONT,
+    )
+    assert 'font-family="DejaVu Sans"' in charts.render_svg(report)
+
+
 @time_machine.travel(NOW, tick=False)
 def test_charts_drawn_ahead_leave_nothing_to_draw_for_the_page(world) -> None:
     hand_counted(world)

@@ -117,6 +117,9 @@ def test_monthly_report_pdf_is_one_or_two_pages(world, counted) -> None:
     assert 1 <= len(document.render().pages) <= 2
     html = _get(world.liaison, url.replace(".pdf", ".html")).content.decode()
     assert "0.0% (0 of 2)" in html  # February: no diversion of two criminal-conduct encounters
+    # The report's chart is laid out in the report's font (DejaVu Sans, as the PDF is set).
+    assert 'font-family="DejaVu Sans"' in html
+    assert "Liberation Sans" not in html
 
 
 @time_machine.travel(NOW, tick=False)
