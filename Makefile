@@ -23,6 +23,7 @@ demo: $(STAMP)
 	mkdir -p var
 	$(BIN)/coresponse migrate --no-input
 	$(BIN)/coresponse demo-data
+	$(BIN)/coresponse warm-charts --quiet
 	$(BIN)/coresponse collectstatic --no-input --verbosity 0
 	$(BIN)/coresponse demo-logins --url http://$(HOST):$(PORT)/
 	$(BIN)/coresponse runserver $(HOST):$(PORT) --insecure

@@ -166,9 +166,13 @@ def calls_by_person(
     if not calls.exists():
         # Without calls there is nothing to link: spare the scan of every encounter.
         return []
-    # One join on (department, incident number), which is unique among calls: each
-    # encounter links to at most one call. (A correlated subquery per encounter, as before,
-    # was planned badly — seconds on the demo data before ANALYZE, JIT-compiled after.)
+    # Each encounter finds its call by (department, incident number), unique among calls,
+    # through that unique index, then the call's period and kind are checked. Written so
+    # that both databases take that path whatever their statistics: the ORM's correlated
+    # subquery, with the period inside, was evaluated twice per encounter and planned badly
+    # by PostgreSQL (seconds on the demo data before ANALYZE, JIT-compiled after); a plain
+    # join was planned badly by SQLite (seconds: every call against every encounter of its
+    # department).
     departments = sorted(selection.department_ids)
     if not departments:
         return []
@@ -176,8 +180,9 @@ def calls_by_person(
     mental_health = "AND c.is_mental_health" if mental_health_only else ""
     sql = (
         f"SELECT DISTINCT e.person_id, c.id FROM {encounter} e "  # noqa: S608  # nosec B608 - fixed names, values as parameters
-        f"JOIN {call} c ON c.department_id = e.department_id "
-        "AND c.incident_number = e.cad_incident_number "
+        f"JOIN {call} c ON c.id = (SELECT linked.id FROM {call} linked "
+        "WHERE linked.department_id = e.department_id "
+        "AND linked.incident_number = e.cad_incident_number) "
         f"WHERE e.department_id IN ({', '.join(['%s'] * len(departments))}) "
         f"AND e.status IN (%s, %s) AND e.person_id IS NOT NULL AND e.cad_incident_number <> '' "
         f"AND c.received_at >= %s AND c.received_at < %s {mental_health}"
