@@ -746,7 +746,7 @@ def forget_drawn(cache: Any) -> None:
     """No chart drawn, no suppressed release kept, nothing in this process's cache."""
     from django.apps import apps
 
-    for name in ("RenderedChart", "SuppressedRelease"):
+    for name in ("RenderedChart", "KeptSuppression"):
         with contextlib.suppress(LookupError):
             apps.get_model("reporting", name).objects.all().delete()
     cache.clear()
@@ -799,7 +799,14 @@ def write_and_redraw(today: datetime.date) -> tuple[float, float]:
     committed = time.perf_counter()
     for _ in range(3):  # department, program, organization
         assert finished.acquire(timeout=600), "the redraw did not finish"
-    return committed - started, time.perf_counter() - committed
+    seconds = committed - started, time.perf_counter() - committed
+    # Put it back (no redraw), so that a kept database still holds the generated rows that
+    # `--reuse` compares it with.
+    settings.CHART_REDRAW_IN_BACKGROUND = False
+    with transaction.atomic():
+        Encounter.objects.filter(pk=encounter.pk).update(status=Encounter.Status.SUBMITTED)
+        encounters_changed([encounter.pk])
+    return seconds
 
 
 if __name__ == "__main__":
