@@ -17,11 +17,11 @@ from django.urls import reverse
 
 from coresponse.common.testing import log_in
 from coresponse.reporting import charts, results
-from coresponse.reporting.dashboard import prune_charts, warm_charts
+from coresponse.reporting.dashboard import dashboard_release, prune_charts, warm_charts
 from coresponse.reporting.models import KeptSuppression
 from coresponse.reporting.rollups import rebuild_rollups
 from coresponse.reporting.scopes import Kind, unrestricted_scope
-from coresponse.reporting.suppression import Problem, problem_key, suppress
+from coresponse.reporting.suppression import Problem, problem_key, suppress, withheld_positions
 from coresponse.reporting.tests.helpers import hand_counted
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,57 @@ def test_old_kept_suppressions_are_forgotten_with_old_charts(world) -> None:
         KeptSuppression.objects.create(key="b" * 64, withheld=[0])
         assert prune_charts(35) == (0, 1)
     assert list(KeptSuppression.objects.values_list("key", flat=True)) == ["b" * 64]
+
+
+def _keep_elsewhere(key: str, positions: list[int]) -> None:
+    """Keep an answer from another connection, as another process solving the same table."""
+    import json
+
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as other:
+        other.execute(
+            "INSERT INTO reporting_keptsuppression (key, withheld, created_at) "
+            "VALUES (%s, %s, now())",
+            [key, json.dumps(positions)],
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(NOW, tick=False)
+def test_an_answer_kept_meanwhile_by_another_process_is_no_error(world) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("A REPEATABLE READ insert beside a concurrent one fails on PostgreSQL only.")
+    hand_counted(world)
+    rebuild_rollups()
+    cache.clear()
+    seen: list[tuple[bool, str]] = []
+
+    def solved_elsewhere_too(problem: Problem) -> set:  # type: ignore[type-arg]
+        withheld = suppress(problem)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            seen.append((connection.in_atomic_block, cursor.fetchone()[0]))
+        _keep_elsewhere(problem_key(problem), withheld_positions(problem, withheld))
+        return withheld
+
+    scope = replace(unrestricted_scope(Kind.PROGRAM, world.ashford_program.pk), is_suppressed=True)
+    with mock.patch.object(results, "suppress", solved_elsewhere_too):
+        release = dashboard_release(scope, datetime.date(2024, 1, 1), datetime.date(2024, 4, 1))
+    # Solved after the release's REPEATABLE READ snapshot: the insert meets the other
+    # process's committed row and leaves it (inside the snapshot it would have failed).
+    assert seen == [(False, "read committed")]
+    assert KeptSuppression.objects.count() == 1
+    assert release.total is not None
+    assert release.total.values["encounters"] is results.WITHHELD  # five encounters
