@@ -640,7 +640,8 @@ def page_times(repeats: int = 5) -> None:
 
 def analyst_page_times(repeats: int = 5) -> None:
     """The full dashboard page as an analyst (small-cell suppressed) against the supervisor's
-    exact page of the same range in the same run (the baseline): no chart drawn (and no
+    exact page of the same range in the same run (the baseline: drawn ahead, the median of
+    `repeats` requests, the first after clearing the process cache): no chart drawn (and no
     suppressed release kept) yet; drawn ahead as `warm_charts` does, in a process that has not
     served the page; that process asking again. Rows: the analyst's default view (the last 24
     full months by quarter, what `warm-charts` draws ahead) and the same months by month (the
