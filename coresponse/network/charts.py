@@ -18,6 +18,7 @@ import vl_convert
 
 from coresponse.network.models import STAGE_ORDER, stage_label
 from coresponse.network.selectors import NetworkSite
+from coresponse.reporting.charts import PAGE_FONT
 
 ATLAS_PATH = Path(__file__).parent / "data" / "us-atlas-counties-10m.json"
 MAP_WIDTH = 640
@@ -152,7 +153,7 @@ def map_spec(sites: Sequence[NetworkSite], *, color_by: str = "launch_year") -> 
         "height": MAP_HEIGHT,
         "background": "#ffffff",
         "projection": {"type": "mercator"},
-        "config": {"view": {"stroke": None}, "font": "DejaVu Sans, sans-serif"},
+        "config": {"view": {"stroke": None}, "font": PAGE_FONT},
         "layer": [
             {
                 "data": {"values": counties},
@@ -206,7 +207,7 @@ def history_spec(per_year: dict[int, int]) -> dict[str, Any]:
         "height": 260,
         "background": "#ffffff",
         "data": {"values": rows},
-        "config": {"font": "DejaVu Sans, sans-serif"},
+        "config": {"font": PAGE_FONT},
         "layer": [
             {
                 "mark": {"type": "bar", "color": "#0b5cad"},

@@ -70,6 +70,9 @@ def test_status_map_and_history_chart_render_with_no_network(no_network) -> None
     chart = render_svg(history)
     assert set(URL.findall(chart)) <= SVG_NAMESPACES
     assert ">2008<" in chart
+    # Laid out in the font vl-convert carries (a system font's file is read for every label).
+    assert 'font-family="Liberation Sans, Arial, Helvetica, sans-serif"' in svg
+    assert 'font-family="Liberation Sans, Arial, Helvetica, sans-serif"' in chart
 
 
 @pytest.mark.django_db
