@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "coresponse.security.middleware.DefaultDenyMiddleware",
     "coresponse.security.middleware.AuditFailClosedMiddleware",
     "coresponse.security.middleware.RowLevelSecurityMiddleware",
+    "coresponse.security.middleware.AuditBatchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -10,7 +10,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from coresponse.audit.services import AuditWriteError
+from coresponse.audit.services import AuditWriteError, request_batch
 
 logger = logging.getLogger("coresponse.security")
 
@@ -90,13 +90,37 @@ class AuditFailClosedMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, AuditWriteError):
             return None
-        logger.error("Audit write failed; request refused (fail closed).")
-        if is_api_request(request):
-            return JsonResponse(
-                {"detail": "The audit trail could not be written, so nothing was shown."},
-                status=503,
-            )
-        return render(request, "security/audit_unavailable.html", status=503)
+        return refuse_unaudited(request)
+
+
+def refuse_unaudited(request: HttpRequest) -> HttpResponse:
+    """The clean refusal sent instead of a page whose reads could not be audited."""
+    logger.error("Audit write failed; request refused (fail closed).")
+    if is_api_request(request):
+        return JsonResponse(
+            {"detail": "The audit trail could not be written, so nothing was shown."},
+            status=503,
+        )
+    return render(request, "security/audit_unavailable.html", status=503)
+
+
+class AuditBatchMiddleware:
+    """Append a request's read events together, before its response leaves (fail closed).
+
+    Runs inside the row-level scope, so the events are written as the application role.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_batch() as batch:
+            response = self.get_response(request)
+            try:
+                batch.flush()
+            except AuditWriteError:
+                return refuse_unaudited(request)
+        return response
 
 
 class RowLevelSecurityMiddleware:
