@@ -135,6 +135,11 @@ class RowLevelSecurityMiddleware:
 
         if not rls.is_enabled():
             return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Computed here, before the scope: computed lazily, its first query would apply
+            # the scope, which computes the same access again (three queries twice).
+            access_for(user)
 
         def resolve() -> tuple[list[int], frozenset[int] | list[int], int | None]:
             user = getattr(request, "user", None)

@@ -74,6 +74,13 @@ def _fk_column(model: type[models.Model], target: str) -> str | None:
     return None
 
 
+# The scope functions wrapped in a scalar subquery: PostgreSQL evaluates each once per query
+# (an InitPlan) instead of once per row (parsing the setting again for every row scanned).
+DEPARTMENTS = "(SELECT coresponse_departments())::bigint[]"
+PEOPLE = "(SELECT coresponse_people())::bigint[]"
+USER = "(SELECT coresponse_user())"
+
+
 def _condition_for(model: type[models.Model]) -> str | None:
     label = model._meta.label
     table = model._meta.db_table
@@ -82,17 +89,17 @@ def _condition_for(model: type[models.Model]) -> str | None:
     if label == "people.Person":
         return (
             "EXISTS (SELECT 1 FROM people_persondepartment pd WHERE pd.person_id = "  # nosec B608
-            f"{table}.id AND pd.department_id = ANY (coresponse_departments())) "
-            "OR id = ANY (coresponse_people()) OR created_by_id = coresponse_user()"
+            f"{table}.id AND pd.department_id = ANY ({DEPARTMENTS})) "
+            f"OR id = ANY ({PEOPLE}) OR created_by_id = {USER}"
         )
     person = _fk_column(model, "people.Person")
     encounter = _fk_column(model, "encounters.Encounter")
     referral = _fk_column(model, "referrals.Referral")
     department = _fk_column(model, "programs.Department")
     if department and (person or encounter or referral or label in EXTRA_DEPARTMENT_TABLES):
-        condition = f"{department} = ANY (coresponse_departments())"
+        condition = f"{department} = ANY ({DEPARTMENTS})"
         if person:
-            condition += f" OR {person} = ANY (coresponse_people())"
+            condition += f" OR {person} = ANY ({PEOPLE})"
         return condition
     if encounter:
         return f"EXISTS (SELECT 1 FROM encounters_encounter e WHERE e.id = {table}.{encounter})"  # nosec B608
@@ -227,8 +234,10 @@ _current: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
 
 
 def _set_scope(cursor: Any, departments: Any, people: Any, user_id: int | None) -> None:
+    # One statement (sent before every request's first query): setting `role` is SET ROLE.
     cursor.execute(
-        "SELECT set_config(%s, %s, false), set_config(%s, %s, false), set_config(%s, %s, false)",
+        "SELECT set_config(%s, %s, false), set_config(%s, %s, false), set_config(%s, %s, false), "
+        "set_config('role', %s, false)",
         [
             DEPARTMENTS_SETTING,
             _join(departments),
@@ -236,9 +245,9 @@ def _set_scope(cursor: Any, departments: Any, people: Any, user_id: int | None) 
             _join(people),
             USER_SETTING,
             str(user_id or ""),
+            app_role(),
         ],
     )
-    cursor.execute(f"SET ROLE {app_role()}")
 
 
 def _apply_before_first_query(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -314,10 +323,10 @@ def unscoped(reason: str) -> Iterator[None]:
 def _reset() -> None:
     try:
         with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
+            # Role "none" is RESET ROLE (back to the session's own user), in the same statement.
             cursor.execute(
-                "SELECT set_config(%s, '', false), set_config(%s, '', false), "
-                "set_config(%s, '', false)",
+                "SELECT set_config('role', 'none', false), set_config(%s, '', false), "
+                "set_config(%s, '', false), set_config(%s, '', false)",
                 [DEPARTMENTS_SETTING, PEOPLE_SETTING, USER_SETTING],
             )
     except DatabaseError:

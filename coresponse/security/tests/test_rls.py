@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from coresponse.accounts.access import access_for
 from coresponse.common.testing import log_in
@@ -145,3 +146,30 @@ def test_requests_run_as_the_application_role(world, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user")
         assert cursor.fetchone()[0] != rls.app_role()
+
+
+def test_policies_read_the_scope_once_per_query_not_once_per_row(world, two_towns):
+    with scope_of(world.clinician), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN SELECT count(*) FROM encounters_encounter")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "InitPlan" in plan
+    assert "current_setting" not in plan
+
+
+def test_a_request_sets_and_clears_its_scope_in_one_statement_each(world, two_towns):
+    client = log_in(Client(), world.clinician)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/encounters/").status_code == 200
+    scope_statements = [query["sql"] for query in queries if "set_config(" in query["sql"]]
+    assert len(scope_statements) == 2
+    assert f"set_config('role', '{rls.app_role()}', false)" in scope_statements[0]
+    assert "set_config('role', 'none', false)" in scope_statements[1]
+    assert not [query for query in queries if "SET ROLE" in query["sql"].upper()]
+
+
+def test_a_request_computes_the_access_once(world, two_towns):
+    client = log_in(Client(), world.clinician)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/encounters/").status_code == 200
+    memberships = [query for query in queries if 'FROM "accounts_membership"' in query["sql"]]
+    assert len(memberships) == 1
