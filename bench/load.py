@@ -7,6 +7,14 @@ reads and saves, errors, and checks that every acknowledged save exists once wit
 event. The baseline, measured in the same run under the same load, is the log-in page (no
 database work): latencies are also reported as ratios against it.
 
+Latencies depend on whatever else runs on the machine; the server's CPU time per request
+(gunicorn's processes, and the PostgreSQL backends serving the benchmark's database when the
+server runs on this machine, sampled from /proc every second) does much less, and is reported
+too. Gunicorn runs 3 workers × 8 threads (about one process per core plus one, threads to
+overlap database waits) with a 5 s keep-alive: longer than the 0.5–1.5 s think time, as a
+browser or proxy expects (at gunicorn's default of 2 s an idle connection can be closed just
+as the client reuses it, which the client sees as a reset connection, not a server error).
+
     .venv/bin/python bench/load.py                       # 50 users, 30 s
     .venv/bin/python bench/load.py --seconds 300         # the 5-minute run of SECURITY.md
 """
@@ -56,6 +64,69 @@ class Results:
     def error(self, message: str) -> None:
         with self.lock:
             self.errors.append(message)
+
+
+class CpuSampler:
+    """CPU seconds used by gunicorn (master and workers) and by the PostgreSQL backends of one
+    database, from /proc, sampled every second (a backend that exits between two samples
+    loses at most its last second)."""
+
+    def __init__(self, server_pid: int, database: str) -> None:
+        self.server_pid = server_pid
+        self.database = database
+        self.tick = os.sysconf("SC_CLK_TCK")
+        # Per process (its pid and start time): its kind, CPU seconds when first and last seen.
+        self.kinds: dict[tuple[str, str], str] = {}
+        self.first: dict[tuple[str, str], float] = {}
+        self.last: dict[tuple[str, str], float] = {}
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _kind(self, pid: str, stat: list[str]) -> str | None:
+        if pid == str(self.server_pid) or stat[1] == str(self.server_pid):  # ppid
+            return "gunicorn"
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+        except OSError:
+            return None
+        words = command.split()
+        if command.startswith("postgres:") and len(words) > 3 and words[3] == self.database:
+            return "postgres"
+        return None
+
+    def sample(self, *, first: bool = False) -> None:
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            key = (pid, stat[19])  # the pid and its start time
+            seconds = (int(stat[11]) + int(stat[12])) / self.tick
+            if key in self.kinds:
+                self.last[key] = seconds
+            elif (kind := self._kind(pid, stat)) is not None:
+                # Processes started after the first sample count from zero.
+                self.kinds[key], self.last[key] = kind, seconds
+                self.first[key] = seconds if first else 0.0
+
+    def _run(self) -> None:
+        while not self.stopped.wait(1.0):
+            self.sample()
+
+    def start(self) -> None:
+        self.sample(first=True)
+        self.thread.start()
+
+    def stop(self) -> dict[str, float]:
+        self.stopped.set()
+        self.thread.join()
+        self.sample()
+        totals = {"gunicorn": 0.0, "postgres": 0.0}
+        for key, kind in self.kinds.items():
+            totals[kind] += self.last[key] - self.first[key]
+        return totals
 
 
 def run(command: list[str], env: dict[str, str]) -> str:
@@ -214,6 +285,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8190)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--keep-alive", type=int, default=5, help="gunicorn's keep-alive seconds")
     args = parser.parse_args()
 
     database = f"cr_bench_load_{os.getpid()}"
@@ -257,6 +329,8 @@ def main() -> None:
                 str(args.workers),
                 "--threads",
                 str(args.threads),
+                "--keep-alive",
+                str(args.keep_alive),
                 "--log-level",
                 "warning",
             ],
@@ -265,6 +339,8 @@ def main() -> None:
         )
         base = f"http://127.0.0.1:{args.port}"
         wait_until_up(base)
+        sampler = CpuSampler(server.pid, database)
+        sampler.start()
         results = Results()
         # Log-ins (Argon2 verification) are spread over the ramp-up, as a shift starts.
         began = time.monotonic()
@@ -290,6 +366,7 @@ def main() -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        cpu = sampler.stop()
         with psycopg.connect(url.replace("postgres://", "postgresql://")) as connection:
             stored = connection.execute(
                 "SELECT count(*), count(DISTINCT client_key) FROM encounters_encounter "
@@ -299,7 +376,7 @@ def main() -> None:
             after = connection.execute(
                 "SELECT count(*) FROM audit_auditevent WHERE action = 'submit'"
             ).fetchone()[0]
-        report(results, stored, after - before, args)
+        report(results, stored, after - before, args, cpu)
     finally:
         if server is not None:
             server.terminate()
@@ -349,7 +426,11 @@ def wait_until_up(base: str) -> None:
 
 
 def report(
-    results: Results, stored: tuple[int, int], audited: int, args: argparse.Namespace
+    results: Results,
+    stored: tuple[int, int],
+    audited: int,
+    args: argparse.Namespace,
+    cpu: dict[str, float],
 ) -> None:
     base_p95 = p95(results.latencies["baseline"])
     print(
@@ -366,6 +447,17 @@ def report(
             f"{p95(values) * 1000:>8.1f} {p95(values) / base_p95:>15.2f} "
             f"{'' if target is None else f'< {target}':>8}"
         )
+    # Every request the server answered: the timed ones, each save's form, and about five per
+    # log-in (the page, the password, the code page, the code, the home page).
+    served = sum(len(values) for values in results.latencies.values())
+    served += len(results.latencies.get("save", [])) + 5 * args.users
+    elapsed = args.ramp + args.seconds
+    print(
+        f"\nserver CPU: gunicorn {cpu['gunicorn']:.1f} s, PostgreSQL {cpu['postgres']:.1f} s "
+        f"in {elapsed} s ({(cpu['gunicorn'] + cpu['postgres']) / elapsed:.2f} cores); "
+        f"{served} requests: {cpu['gunicorn'] / served * 1000:.1f} + "
+        f"{cpu['postgres'] / served * 1000:.1f} ms a request"
+    )
     saves = len(results.saved_keys)
     print(
         f"\nerrors: {len(results.errors)}"
@@ -384,7 +476,8 @@ def report(
     print(
         "RESULT:",
         "targets met" if ok else "targets NOT met",
-        f"({args.users} users, {args.seconds} s, {args.workers} workers × {args.threads} threads)",
+        f"({args.users} users, {args.seconds} s, {args.workers} workers × {args.threads} threads,"
+        f" keep-alive {args.keep_alive} s)",
     )
 
 
