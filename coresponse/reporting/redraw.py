@@ -10,18 +10,24 @@ write it has not drawn yet — and at most once per `CHART_REDRAW_INTERVAL_SECON
 of saves costs one redraw per scope. Writes never wait for it; a failure is logged (without
 its message, which could quote figures or records) and forgotten: the page draws what is
 missing, as before. Several processes may draw the same chart: it is kept under one key.
+The processes of one host take turns (`claim_on_host`): a scope one of them started to
+redraw less than `CHART_REDRAW_INTERVAL_SECONDS` ago is left to it, and the others' writes
+wait for the end of that interval (gunicorn's workers each redrew every scope once a
+minute: three times the PostgreSQL work with three workers).
 
 `CHART_REDRAW_IN_BACKGROUND = False` turns it off (the test settings do).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -48,6 +54,37 @@ def redraw_scope(key: ScopeKey) -> None:
             warm_scope(variant, timezone.localdate())
 
 
+def claim_on_host(
+    key: ScopeKey, interval_seconds: float, clock: Callable[[], float] = time.time
+) -> float:
+    """Claim the redraw of a scope for this process: 0 when claimed (draw it now), else the
+    seconds until the interval of the redraw another process of this host started ends.
+
+    The claim is the time written in a file under VAR_DIR, read and written under a lock;
+    when the file cannot be used the process draws, as it did before claims existed.
+    """
+    kind, object_id = key
+    path = Path(settings.VAR_DIR) / "chart-redraws" / f"{kind}-{int(object_id)}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a+") as claim:
+            fcntl.flock(claim, fcntl.LOCK_EX)  # released when the file is closed
+            claim.seek(0)
+            try:
+                claimed_at = float(claim.read() or 0)
+            except ValueError:
+                claimed_at = 0.0
+            now = clock()
+            if 0 <= now - claimed_at < interval_seconds:
+                return interval_seconds - (now - claimed_at)
+            claim.seek(0)
+            claim.truncate()
+            claim.write(repr(now))
+            return 0.0
+    except OSError:
+        return 0.0
+
+
 @dataclass
 class _Pending:
     first_at: float
@@ -58,7 +95,8 @@ class ChartRedrawer:
     """Scopes waiting to be redrawn, and the thread that redraws them when they are due.
 
     `clock` (seconds, monotonic) and `redraw` can be replaced; with `in_background=False`
-    no thread is started and the caller runs `run_due` itself (tests).
+    no thread is started and the caller runs `run_due` itself (tests). `claim`, when given,
+    is asked before each redraw (see `claim_on_host`).
     """
 
     def __init__(
@@ -69,12 +107,14 @@ class ChartRedrawer:
         clock: Callable[[], float] = time.monotonic,
         redraw: Callable[[ScopeKey], None] = redraw_scope,
         in_background: bool = True,
+        claim: Callable[[ScopeKey], float] | None = None,
     ) -> None:
         self.quiet_seconds = quiet_seconds
         self.interval_seconds = interval_seconds
         self.clock = clock
         self.redraw = redraw
         self.in_background = in_background
+        self.claim = claim
         self._condition = threading.Condition()
         self._pending: dict[ScopeKey, _Pending] = {}
         self._drawn_at: dict[ScopeKey, float] = {}
@@ -112,6 +152,13 @@ class ChartRedrawer:
         wait: float | None = None
         for key, pending in list(self._pending.items()):
             due_at = self._due_at(key, pending)
+            if due_at <= now and self.claim is not None:
+                # Another process redrawing it now covers the writes noted so far, perhaps
+                # not the latest: they stay pending until the end of its interval.
+                others_for = self.claim(key)
+                if others_for > 0:
+                    self._drawn_at[key] = now - self.interval_seconds + others_for
+                    due_at = now + others_for
             if due_at <= now:
                 due.append(key)
                 del self._pending[key]
@@ -173,9 +220,11 @@ def redrawer() -> ChartRedrawer:
     global _redrawer
     with _redrawer_lock:
         if _redrawer is None:
+            interval = float(getattr(settings, "CHART_REDRAW_INTERVAL_SECONDS", 60))
             _redrawer = ChartRedrawer(
                 quiet_seconds=float(getattr(settings, "CHART_REDRAW_QUIET_SECONDS", 5)),
-                interval_seconds=float(getattr(settings, "CHART_REDRAW_INTERVAL_SECONDS", 60)),
+                interval_seconds=interval,
+                claim=lambda key: claim_on_host(key, interval),
             )
         return _redrawer
 

@@ -280,3 +280,43 @@ def test_a_chart_another_process_kept_meanwhile_is_not_an_error(world: Any) -> N
     with mock.patch.object(charts, "_draw", side_effect=drawn_elsewhere_too):
         svg = charts.render_svg(spec)
     assert RenderedChart.objects.get().svg == svg
+
+
+def test_a_scope_another_process_redraws_waits_for_the_end_of_its_interval(clock: Clock) -> None:
+    drawn: list[tuple[str, int]] = []
+    others = {"for": 30.0}  # another process of the host started its redraw 30 s ago
+    redrawer = redraw.ChartRedrawer(
+        quiet_seconds=5,
+        interval_seconds=60,
+        clock=clock,
+        redraw=drawn.append,
+        claim=lambda key: others["for"],
+    )
+    redrawer.note([(Kind.DEPARTMENT, 1)])
+    clock.now = 5  # quiet for 5 s: due, but left to the other process
+    assert redrawer.run_due() == []
+    assert redrawer.pending == [(Kind.DEPARTMENT, 1)]
+    others["for"] = 0.0
+    clock.now = 34.9
+    assert redrawer.run_due() == []
+    clock.now = 35  # the other process's interval is over: this one draws its writes
+    assert redrawer.run_due() == [(Kind.DEPARTMENT, 1)]
+    assert drawn == [(Kind.DEPARTMENT, 1)]
+    assert redrawer.pending == []
+
+
+def test_processes_of_one_host_take_turns_per_scope(settings: Any, tmp_path: Any) -> None:
+    settings.VAR_DIR = tmp_path
+    program = (Kind.PROGRAM, 7)
+    assert redraw.claim_on_host(program, 60, clock=lambda: 1000.0) == 0.0
+    assert redraw.claim_on_host(program, 60, clock=lambda: 1020.0) == 40.0
+    assert redraw.claim_on_host((Kind.PROGRAM, 8), 60, clock=lambda: 1020.0) == 0.0
+    assert redraw.claim_on_host(program, 60, clock=lambda: 1060.0) == 0.0
+    assert (tmp_path / "chart-redraws" / "program-7").read_text() == "1060.0"
+
+
+def test_a_host_where_claims_cannot_be_kept_redraws_as_before(settings: Any, tmp_path: Any) -> None:
+    (tmp_path / "not-a-directory").write_text("")
+    settings.VAR_DIR = tmp_path / "not-a-directory"
+    for _ in range(2):
+        assert redraw.claim_on_host((Kind.ORGANIZATION, 1), 60) == 0.0
