@@ -4,8 +4,9 @@ Builds a throwaway PostgreSQL database with the demo data, starts gunicorn, and 
 clinicians (each logged in with password and authenticator code) read lists, person pages and
 encounters and record encounters, with think time, for a fixed duration. Reports p95 latency of
 reads and saves, errors, and checks that every acknowledged save exists once with its audit
-event. The baseline, measured in the same run under the same load, is the log-in page (no
-database work): latencies are also reported as ratios against it.
+event and that the audit chain verifies (`coresponse audit verify`). The baseline, measured
+in the same run under the same load, is the log-in page (no database work): latencies are
+also reported as ratios against it.
 
 Latencies depend on whatever else runs on the machine; the server's CPU time per request
 (gunicorn's processes, and the PostgreSQL backends serving the benchmark's database when the
@@ -376,7 +377,14 @@ def main() -> None:
             after = connection.execute(
                 "SELECT count(*) FROM audit_auditevent WHERE action = 'submit'"
             ).fetchone()[0]
-        report(results, stored, after - before, args, cpu)
+        chain = subprocess.run(
+            [str(BIN / "coresponse"), "audit", "verify"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        report(results, stored, after - before, args, cpu, chain)
     finally:
         if server is not None:
             server.terminate()
@@ -431,6 +439,7 @@ def report(
     audited: int,
     args: argparse.Namespace,
     cpu: dict[str, float],
+    chain: subprocess.CompletedProcess[str],
 ) -> None:
     base_p95 = p95(results.latencies["baseline"])
     print(
@@ -467,8 +476,10 @@ def report(
         f"acknowledged saves: {saves}; stored: {stored[0]} rows, {stored[1]} distinct keys; "
         f"submit audit events: {audited}"
     )
+    print(f"audit chain: {(chain.stdout + chain.stderr).strip().splitlines()[-1]}")
     ok = (
-        not results.errors
+        chain.returncode == 0
+        and not results.errors
         and stored[0] == stored[1] == saves == audited
         and p95(results.latencies.get("read", [0.0])) < 0.3
         and p95(results.latencies.get("save", [0.0])) < 0.5
