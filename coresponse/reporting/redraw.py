@@ -13,7 +13,7 @@ missing, as before. Several processes may draw the same chart: it is kept under 
 The processes of one host take turns (`claim_on_host`): a scope one of them started to
 redraw less than `CHART_REDRAW_INTERVAL_SECONDS` ago is left to it, and the others' writes
 wait for the end of that interval (gunicorn's workers each redrew every scope once a
-minute: three times the PostgreSQL work with three workers).
+minute: three times the work with three workers).
 
 `CHART_REDRAW_IN_BACKGROUND = False` turns it off (the test settings do).
 """
