@@ -21,7 +21,27 @@ def main(argv: list[str] | None = None) -> None:
         args[0] = ALIASES.get(name, name.replace("-", "_"))
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["coresponse", *args])
+    try:
+        execute_from_command_line(["coresponse", *args])
+    finally:
+        _redraw_before_exit()
+
+
+def _redraw_before_exit() -> None:
+    """Dashboards whose figures the command changed (an encounter import, say) are redrawn
+    now: the web processes' background redraw never hears of a command's writes, and this
+    process's own thread would end with it."""
+    if "coresponse.reporting.redraw" not in sys.modules:
+        return  # nothing was written that could have noted a dashboard
+    from coresponse.reporting.redraw import flush_before_exit
+
+    redrawn = flush_before_exit()
+    if redrawn:
+        count = len(redrawn)
+        print(
+            f"Charts redrawn for the new figures: {count} scope{'s' if count != 1 else ''}.",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

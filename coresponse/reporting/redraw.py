@@ -184,6 +184,18 @@ class ChartRedrawer:
         self._redraw(due)
         return due
 
+    def flush(self) -> list[ScopeKey]:
+        """Redraw every pending scope here and now, due or not; returns them. For a process
+        about to end (a command-line import), whose background thread would die with it."""
+        with self._condition:
+            pending = sorted(self._pending)
+            self._pending.clear()
+            now = self.clock()
+            for key in pending:
+                self._drawn_at[key] = now
+        self._redraw(pending)
+        return pending
+
     def start(self) -> None:
         """Start the background thread unless this process already runs it."""
         if not self.in_background:
@@ -227,6 +239,13 @@ def redrawer() -> ChartRedrawer:
                 claim=lambda key: claim_on_host(key, interval),
             )
         return _redrawer
+
+
+def flush_before_exit() -> list[ScopeKey]:
+    """Redraw what this process's writes left pending (nothing when it wrote nothing)."""
+    with _redrawer_lock:
+        chosen = _redrawer
+    return chosen.flush() if chosen is not None else []
 
 
 def _noted(keys: frozenset[ScopeKey]) -> None:

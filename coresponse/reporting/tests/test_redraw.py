@@ -320,3 +320,34 @@ def test_a_host_where_claims_cannot_be_kept_redraws_as_before(settings: Any, tmp
     settings.VAR_DIR = tmp_path / "not-a-directory"
     for _ in range(2):
         assert redraw.claim_on_host((Kind.ORGANIZATION, 1), 60) == 0.0
+
+
+def test_a_command_ending_redraws_what_its_writes_left_pending(clock: Clock) -> None:
+    drawn: list[tuple[str, int]] = []
+    redrawer = redraw.ChartRedrawer(
+        quiet_seconds=5, interval_seconds=60, clock=clock, redraw=drawn.append
+    )
+    redrawer.note([(Kind.DEPARTMENT, 2), (Kind.ORGANIZATION, 1)])
+    assert redrawer.run_due() == []  # not due for 5 s
+    with mock.patch.object(redraw, "_redrawer", redrawer):
+        assert redraw.flush_before_exit() == [(Kind.DEPARTMENT, 2), (Kind.ORGANIZATION, 1)]
+    assert drawn == [(Kind.DEPARTMENT, 2), (Kind.ORGANIZATION, 1)]
+    assert redrawer.pending == []
+    clock.now = 10
+    assert redrawer.run_due() == []  # drawn once, not again
+
+
+def test_a_process_that_noted_nothing_draws_nothing_at_exit() -> None:
+    with mock.patch.object(redraw, "_redrawer", None):
+        assert redraw.flush_before_exit() == []
+
+
+def test_the_coresponse_command_redraws_before_it_exits_even_when_it_fails() -> None:
+    from coresponse import cli
+
+    with mock.patch.object(redraw, "flush_before_exit") as flush:
+        cli.main(["check", "--fail-level", "CRITICAL"])
+        assert flush.call_count == 1
+        with pytest.raises(SystemExit):
+            cli.main(["no-such-command"])
+        assert flush.call_count == 2
