@@ -46,19 +46,6 @@ DEMO_EXPORT_NAME = "riverbend_dispatch_calls_2016_to_date.csv"
 ASHFORD_EXPORT_NAME = "ashford_pd_latest_calls.csv"
 ASHFORD_EXPORT_CALLS = 40  # the latest calls in Ashford's own export
 ASHFORD_DISPOSITIONS_COMPLETED = 3  # of them, dispositions entered since the regional export
-ASHFORD_HEADER = [
-    "Incident #",
-    "Call Date/Time",
-    "Dispatched",
-    "Arrived",
-    "Cleared",
-    "Call Type",
-    "Final Call Type",
-    "Disposition",
-    "Priority",
-    "Location",
-    "MH Flag",
-]
 REGIONAL_MAPPING = "Riverbend regional dispatch (CAD)"
 ASHFORD_CAD_MAPPING = "Ashford CAD"
 ASHFORD_PROGRAM_MAPPING = "Ashford program spreadsheet"
@@ -517,29 +504,38 @@ def build_dispatch_calls(context: DemoContext) -> None:
     context.counts["dispatch calls"] = run.records_created + later.records_created
 
 
-def _ashford_row(call: DispatchCall, disposition: str) -> list[str]:
+def _ashford_values(
+    call: DispatchCall,
+    *,
+    disposition: str,
+    late: datetime.timedelta = datetime.timedelta(0),
+    incident_number: str = "",
+) -> dict[str, str]:
+    """One call as Ashford's CAD writes it, by the field each column is mapped to."""
+
     def stamp(moment: datetime.datetime | None) -> str:
-        return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+        return (moment + late).astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
-    return [
-        call.incident_number,
-        stamp(call.received_at),
-        stamp(call.dispatched_at),
-        stamp(call.arrived_at),
-        stamp(call.cleared_at),
-        call.initial_call_type,
-        call.final_call_type,
-        disposition,
-        call.priority,
-        call.address,
-        "Y" if call.is_flagged_mental_health else "N",
-    ]
+    return {
+        "incident_number": incident_number or call.incident_number,
+        "received_at": stamp(call.received_at),
+        "dispatched_at": stamp(call.dispatched_at),
+        "arrived_at": stamp(call.arrived_at),
+        "cleared_at": stamp(call.cleared_at),
+        "initial_call_type": call.initial_call_type,
+        "final_call_type": call.final_call_type,
+        "disposition": disposition,
+        "priority": call.priority,
+        "address": call.address,
+        # A call entered late (`late`) is a routine one, never flagged.
+        "is_flagged_mental_health": "Y" if call.is_flagged_mental_health and not late else "N",
+    }
 
 
-def _write_ashford_export(context: DemoContext, path: Path) -> None:
-    """Ashford PD's own export of its latest calls, in its own layout (the "Ashford CAD"
-    mapping): the calls already imported from the regional export, a few of them with the
-    disposition entered since, and two calls the regional export did not carry."""
+def _write_ashford_export(context: DemoContext, profile: MappingProfile, path: Path) -> None:
+    """Ashford PD's own export of its latest calls, in the layout its mapping reads: the
+    calls already imported from the regional export, a few of them with the disposition
+    entered since, and two calls the regional export did not carry."""
     department = context.departments["ashford"]
     latest = list(
         DispatchCall.objects.filter(department=department).order_by("-received_at", "-id")[
@@ -547,46 +543,44 @@ def _write_ashford_export(context: DemoContext, path: Path) -> None:
         ]
     )
     latest.reverse()
-    rows = []
+    calls = []
     completed = 0
     for call in latest:
         disposition = call.disposition
         if completed < ASHFORD_DISPOSITIONS_COMPLETED and disposition in ("", "ADVISED"):
             disposition = "REPORT TAKEN"
             completed += 1
-        rows.append(_ashford_row(call, disposition))
+        calls.append(_ashford_values(call, disposition=disposition))
     taken = set(
         DispatchCall.objects.filter(department=department).values_list("incident_number", flat=True)
     )
     for index, call in enumerate(latest[:2]):
         # A call entered late by the desk officer: same shift, next free number.
         late = datetime.timedelta(minutes=7)
-        call.received_at += late
-        for name in ("dispatched_at", "arrived_at", "cleared_at"):
-            if getattr(call, name) is not None:
-                setattr(call, name, getattr(call, name) + late)
-        year = call.received_at.astimezone(ZONE).year
+        year = (call.received_at + late).astimezone(ZONE).year
         number = 90_001 + index
         while f"{year % 100:02d}-{number:05d}" in taken:
             number += 1
-        call.incident_number = f"{year % 100:02d}-{number:05d}"
-        taken.add(call.incident_number)
-        call.is_flagged_mental_health = False
-        rows.append(_ashford_row(call, "ADVISED"))
+        incident = f"{year % 100:02d}-{number:05d}"
+        taken.add(incident)
+        calls.append(
+            _ashford_values(call, disposition="ADVISED", late=late, incident_number=incident)
+        )
+    columns: dict[str, list[str]] = profile.spec["columns"]
     with open(path, "w", newline="", encoding="utf-8") as target:
         writer = csv.writer(target)
         writer.writerow(["ASHFORD POLICE DEPARTMENT"])
         writer.writerow(["Calls for Service - Detail Export"])
         writer.writerow([f"Report run: {context.today:%m/%d/%Y} 08:15   User: RECORDS1"])
         writer.writerow([])
-        writer.writerow(ASHFORD_HEADER)
-        writer.writerows(rows)
+        writer.writerow([names[0] for names in columns.values()])
+        writer.writerows([values[field] for field in columns] for values in calls)
 
 
 def _import_ashford_export(context: DemoContext, folder: Path) -> ImportRun:
     supervisor = context.users["supervisor"]
     profile = MappingProfile.objects.get(name=ASHFORD_CAD_MAPPING)
     path = folder / ASHFORD_EXPORT_NAME
-    _write_ashford_export(context, path)
+    _write_ashford_export(context, profile, path)
     run = import_run_create(actor=supervisor, profile=profile, file_name=path.name, path=path)
     return import_run_execute(run=run, path=path)
