@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from procstat import process_cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 CALL_TYPES = [
     ("DISTURBANCE", 14),
@@ -133,15 +135,10 @@ def write_export(path: Path, rows: int) -> None:
 
 
 def _backend_cpu(connection) -> float | None:  # type: ignore[no-untyped-def]
-    """CPU seconds the PostgreSQL backend of `connection` has used so far (user + system),
-    read from /proc when the server runs on this machine; None otherwise. CPU time, unlike
-    wall-clock time, hardly changes with what else the machine is doing."""
+    """CPU seconds the PostgreSQL backend of `connection` has used so far, when the server
+    runs on this machine (None otherwise)."""
     (pid,) = connection.execute("SELECT pg_backend_pid()").fetchone()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu(pid)
 
 
 def _cpu_used(before: float | None, after: float | None) -> float | None:

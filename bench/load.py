@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import requests
+from procstat import cpu_seconds, stat_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -75,7 +76,6 @@ class CpuSampler:
     def __init__(self, server_pid: int, database: str) -> None:
         self.server_pid = server_pid
         self.database = database
-        self.tick = os.sysconf("SC_CLK_TCK")
         # Per process (its pid and start time): its kind, CPU seconds when first and last seen.
         self.kinds: dict[tuple[str, str], str] = {}
         self.first: dict[tuple[str, str], float] = {}
@@ -99,12 +99,11 @@ class CpuSampler:
         for pid in os.listdir("/proc"):
             if not pid.isdigit():
                 continue
-            try:
-                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
+            stat = stat_fields(pid)
+            if stat is None:
                 continue
             key = (pid, stat[19])  # the pid and its start time
-            seconds = (int(stat[11]) + int(stat[12])) / self.tick
+            seconds = cpu_seconds(stat)
             if key in self.kinds:
                 self.last[key] = seconds
             elif (kind := self._kind(pid, stat)) is not None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
+from procstat import process_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -60,11 +61,7 @@ def run(command: list[str], env: dict[str, str]) -> None:
 
 def backend_cpu(pid: int) -> float:
     """CPU seconds of one PostgreSQL backend so far (0 when it is not on this machine)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu(pid) or 0.0
 
 
 def measure(args: argparse.Namespace) -> None:
