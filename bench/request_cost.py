@@ -179,7 +179,10 @@ def measure(args: argparse.Namespace) -> None:
             f"{audit_inserts / args.repeats:>14.1f} {cost / baseline:>15.1f}"
         )
         if profile is not None:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
+        if kind == args.sql:
+            for query in queries:
+                print(f"  {query['time']:>6}s  {query['sql'][:args.sql_width]}")
 
 
 def main() -> None:
@@ -187,6 +190,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=40)
     parser.add_argument("--scale", type=float, default=0.3, help="demo data scale")
     parser.add_argument("--profile", help="print a cProfile of this kind of request")
+    parser.add_argument(
+        "--sort", default="cumulative", help="order of the profile: cumulative or tottime"
+    )
+    parser.add_argument("--sql", help="print the SQL statements of the last request of this kind")
+    parser.add_argument("--sql-width", type=int, default=220, help="characters of each statement")
     parser.add_argument("--database", help=argparse.SUPPRESS)  # internal: measure only
     args = parser.parse_args()
     if args.database:
@@ -216,7 +224,9 @@ def main() -> None:
         command = [sys.executable, __file__, "--database", database]
         command += ["--repeats", str(args.repeats)]
         if args.profile:
-            command += ["--profile", args.profile]
+            command += ["--profile", args.profile, "--sort", args.sort]
+        if args.sql:
+            command += ["--sql", args.sql, "--sql-width", str(args.sql_width)]
         subprocess.run(command, env=env, cwd=ROOT, check=True)
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:

@@ -106,6 +106,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "coresponse.common.renderers.WidgetRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'coresponse.sqlite3'}"),

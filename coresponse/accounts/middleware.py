@@ -8,7 +8,12 @@ from collections.abc import Callable
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from coresponse.accounts.sessions import ENDED_REASON, LAST_SEEN_AT, session_expiry
+from coresponse.accounts.sessions import (
+    ACTIVITY_RESOLUTION_SECONDS,
+    ENDED_REASON,
+    LAST_SEEN_AT,
+    session_expiry,
+)
 
 
 class SessionSecurityMiddleware:
@@ -32,6 +37,9 @@ class SessionSecurityMiddleware:
             if reason is not None:
                 logout(request)
                 request.session[ENDED_REASON] = reason
-            else:
+            elif now - request.session[LAST_SEEN_AT] >= ACTIVITY_RESOLUTION_SECONDS:
+                # Recorded at most once a minute: saving the session on every request would
+                # cost a database write per page. A session therefore ends after 29 to 30
+                # minutes without activity, never later.
                 request.session[LAST_SEEN_AT] = now
         return self.get_response(request)

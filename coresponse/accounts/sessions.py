@@ -10,6 +10,8 @@ from django.conf import settings
 STARTED_AT = "coresponse_session_started_at"
 LAST_SEEN_AT = "coresponse_session_last_seen_at"
 ENDED_REASON = "coresponse_session_ended"
+# How stale the recorded last activity may be (the idle clock's resolution).
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 IDLE = "idle"
 ABSOLUTE = "absolute"

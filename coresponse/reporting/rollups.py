@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from coresponse.common.statistics import refresh_statistics
 from coresponse.encounters.models import Encounter
 from coresponse.people.models import Person
 from coresponse.reporting import redraw
@@ -577,4 +578,5 @@ def rebuild_rollups(
                 index += 1
                 progress("rollups", index, steps)
             cursor.execute("DROP TABLE reporting_chain_base")
+    refresh_statistics([MeasureCell, DistinctCell, EncounterFactProblem, EncounterFact])
     return written

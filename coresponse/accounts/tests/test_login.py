@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coresponse.accounts import mfa
 from coresponse.accounts.models import LoginFailure
+from coresponse.accounts.sessions import LAST_SEEN_AT
 from coresponse.accounts.services import user_set_active
 from coresponse.accounts.tests.factories import PASSWORD
 from coresponse.audit.models import AuditEvent
@@ -192,6 +193,26 @@ def test_idle_timeout_is_30_minutes(world, client, idle, status):
         assert "<body data-wipe-drafts-now" in page.content.decode()
     else:
         assert "data-wipe-drafts-now" not in page.content.decode()
+
+
+def test_activity_is_recorded_at_most_once_a_minute(world, client):
+    # Saving the session on every page would cost a database write each; the idle clock
+    # may therefore run from up to a minute before the last request, never after it.
+    with time_machine.travel(START, tick=False) as traveller:
+        log_in(client, world.clinician)
+        recorded = client.session[LAST_SEEN_AT]
+        traveller.shift(datetime.timedelta(seconds=59))
+        assert client.get(STAFF_PAGE).status_code == 200
+        assert client.session[LAST_SEEN_AT] == recorded
+        traveller.shift(datetime.timedelta(seconds=1))
+        assert client.get(STAFF_PAGE).status_code == 200
+        assert client.session[LAST_SEEN_AT] == recorded + 60
+        traveller.shift(datetime.timedelta(seconds=59))
+        assert client.get(STAFF_PAGE).status_code == 200
+        # 30 minutes 1 second after the last recorded activity (29 minutes 2 seconds after
+        # the last request): logged out.
+        traveller.shift(datetime.timedelta(minutes=29, seconds=2))
+        assert client.get(STAFF_PAGE).status_code == 302
 
 
 def test_log_out_shows_the_page_that_wipes_the_device_drafts(world, client):

@@ -12,6 +12,7 @@ from coresponse.dispatch.models import DispatchCall
 from coresponse.encounters.tests.factories import EncounterFactory
 from coresponse.imports.models import ImportRun
 from coresponse.imports.rollback import RollbackRefused
+from coresponse.imports import services
 from coresponse.imports.services import import_run_roll_back
 from coresponse.imports.tests.helpers import (
     SAMPLES,
@@ -376,4 +377,38 @@ def test_page_breaks_titles_and_totals_are_named_for_what_they_are(world, tmp_pa
     assert sorted(DispatchCall.objects.values_list("incident_number", flat=True)) == [
         "21-1",
         "21-2",
+    ]
+
+
+def test_a_run_that_wrote_many_records_refreshes_the_planner_statistics(
+    world, tmp_path, monkeypatch
+):
+    analyzed: list[list[str]] = []
+    monkeypatch.setattr(
+        services,
+        "refresh_statistics",
+        lambda models: analyzed.append(sorted(model._meta.db_table for model in models)),
+    )
+    monkeypatch.setattr(services, "ANALYZE_AFTER_RECORDS", 2)
+    profile = save_profile(world.administrator, SPEC, department=world.ashford)
+    run_import(world.administrator, profile, _export(tmp_path, "one.csv", [("21-1", "ALARM", "")]))
+    two = _export(tmp_path, "two.csv", [("21-2", "ALARM", ""), ("21-3", "LARCENY", "")])
+    run_import(world.administrator, profile, two, dry_run=True)
+    assert analyzed == []
+    run = run_import(world.administrator, profile, two)
+    assert analyzed == [["dispatch_dispatchcall"]]
+    import_run_roll_back(actor=world.administrator, run=run)
+    assert analyzed == [["dispatch_dispatchcall"], ["dispatch_dispatchcall"]]
+
+
+def test_an_encounter_import_refreshes_the_tables_it_writes():
+    tables = sorted(model._meta.db_table for model in services._written_models("encounters"))
+    assert tables == [
+        "dispatch_dispatchcall",
+        "encounters_encounter",
+        "encounters_encounter_dispositions",
+        "encounters_encounter_others_on_scene",
+        "encounters_encounter_presenting_problems",
+        "people_person",
+        "people_persondepartment",
     ]

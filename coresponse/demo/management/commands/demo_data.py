@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from coresponse.common.statistics import refresh_statistics
 from coresponse.demo.generator import build_demo, demo_data_exists
 
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             log=self.stdout.write,
         )
+        refresh_statistics()
         counts = ", ".join(f"{value:,} {name}" for name, value in context.counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s: {counts}.")
