@@ -182,7 +182,7 @@ def measure(args: argparse.Namespace) -> None:
             pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
         if kind == args.sql:
             for query in queries:
-                print(f"  {query['time']:>6}s  {query['sql'][:args.sql_width]}")
+                print(f"  {query['time']:>6}s  {query['sql'][: args.sql_width]}")
 
 
 def main() -> None:

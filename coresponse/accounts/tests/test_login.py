@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coresponse.accounts import mfa
 from coresponse.accounts.models import LoginFailure
-from coresponse.accounts.sessions import LAST_SEEN_AT
 from coresponse.accounts.services import user_set_active
+from coresponse.accounts.sessions import LAST_SEEN_AT
 from coresponse.accounts.tests.factories import PASSWORD
 from coresponse.audit.models import AuditEvent
 from coresponse.common.testing import ensure_totp_device, log_in, totp_code

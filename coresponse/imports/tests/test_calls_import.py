@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from coresponse.audit.models import AuditEvent
 from coresponse.dispatch.models import DispatchCall
 from coresponse.encounters.tests.factories import EncounterFactory
+from coresponse.imports import services
 from coresponse.imports.models import ImportRun
 from coresponse.imports.rollback import RollbackRefused
-from coresponse.imports import services
 from coresponse.imports.services import import_run_roll_back
 from coresponse.imports.tests.helpers import (
     SAMPLES,
