@@ -299,7 +299,10 @@ def _written_models(kind: str) -> list[type[Model]]:
     """The tables an import of this kind writes (linking writes the calls either way)."""
     if kind == ImportKind.CALLS:
         return [DispatchCall]
-    links = [field.remote_field.through for field in Encounter._meta.many_to_many]
+    links: list[type[Model]] = [
+        field.remote_field.through  # type: ignore[misc]
+        for field in Encounter._meta.many_to_many
+    ]
     return [Encounter, *links, Person, PersonDepartment, DispatchCall]
 
 
