@@ -341,6 +341,7 @@ def main() -> None:
         wait_until_up(base)
         sampler = CpuSampler(server.pid, database)
         sampler.start()
+        client_cpu = time.process_time()
         results = Results()
         # Log-ins (Argon2 verification) are spread over the ramp-up, as a shift starts.
         began = time.monotonic()
@@ -367,6 +368,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
         cpu = sampler.stop()
+        # The virtual users' own CPU: on the same machine, it competes with the server.
+        cpu["client"] = time.process_time() - client_cpu
         with psycopg.connect(url.replace("postgres://", "postgresql://")) as connection:
             stored = connection.execute(
                 "SELECT count(*), count(DISTINCT client_key) FROM encounters_encounter "
@@ -464,7 +467,8 @@ def report(
         f"\nserver CPU: gunicorn {cpu['gunicorn']:.1f} s, PostgreSQL {cpu['postgres']:.1f} s "
         f"in {elapsed} s ({(cpu['gunicorn'] + cpu['postgres']) / elapsed:.2f} cores); "
         f"{served} requests: {cpu['gunicorn'] / served * 1000:.1f} + "
-        f"{cpu['postgres'] / served * 1000:.1f} ms a request"
+        f"{cpu['postgres'] / served * 1000:.1f} ms a request; the virtual users' client on "
+        f"the same machine {cpu['client']:.1f} s ({cpu['client'] / elapsed:.2f} cores)"
     )
     saves = len(results.saved_keys)
     print(

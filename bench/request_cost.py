@@ -137,6 +137,7 @@ def measure(args: argparse.Namespace) -> None:
 
     kinds: dict[str, tuple[Callable[[], Callable[[], object]], int]] = {
         "baseline": (lambda: lambda: Client().get("/accounts/login/"), 200),
+        "signed in": (lambda: get("/accounts/password/"), 200),
         "list": (lambda: get(f"/encounters/?page={rng.randint(1, 20)}"), 200),
         "person": (lambda: get(f"/people/{rng.choice(people)}/"), 200),
         "encounter": (lambda: get(f"/encounters/{rng.choice(encounters)}/"), 200),
@@ -179,7 +180,7 @@ def measure(args: argparse.Namespace) -> None:
             f"{audit_inserts / args.repeats:>14.1f} {cost / baseline:>15.1f}"
         )
         if profile is not None:
-            pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(args.lines)
         if kind == args.sql:
             for query in queries:
                 print(f"  {query['time']:>6}s  {query['sql'][: args.sql_width]}")
@@ -193,6 +194,7 @@ def main() -> None:
     parser.add_argument(
         "--sort", default="cumulative", help="order of the profile: cumulative or tottime"
     )
+    parser.add_argument("--lines", type=int, default=40, help="lines of the profile printed")
     parser.add_argument("--sql", help="print the SQL statements of the last request of this kind")
     parser.add_argument("--sql-width", type=int, default=220, help="characters of each statement")
     parser.add_argument("--database", help=argparse.SUPPRESS)  # internal: measure only
@@ -224,7 +226,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--database", database]
         command += ["--repeats", str(args.repeats)]
         if args.profile:
-            command += ["--profile", args.profile, "--sort", args.sort]
+            command += ["--profile", args.profile, "--sort", args.sort, "--lines", str(args.lines)]
         if args.sql:
             command += ["--sql", args.sql, "--sql-width", str(args.sql_width)]
         subprocess.run(command, env=env, cwd=ROOT, check=True)
