@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 
+from coresponse.common.fields import ModelChoiceField
 from coresponse.consents.services import ConsentInput
 from coresponse.directory.models import Service
 
 
 class ConsentForm(forms.Form):
-    recipient_service = forms.ModelChoiceField(
+    recipient_service = ModelChoiceField(
         label="Recipient in the service directory",
         queryset=Service.objects.none(),
         required=False,

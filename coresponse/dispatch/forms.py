@@ -8,12 +8,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from coresponse.common.fields import ModelChoiceField
 from coresponse.dispatch.models import MentalHealthRule
 from coresponse.programs.models import Department
 
 
 class PeriodForm(forms.Form):
-    department = forms.ModelChoiceField(queryset=Department.objects.none(), empty_label=None)
+    department = ModelChoiceField(queryset=Department.objects.none(), empty_label=None)
     end_year = forms.IntegerField(label="Up to the end of", min_value=1990)
     years = forms.TypedChoiceField(
         label="Periods of",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coresponse.accounts.access import Actor
 from coresponse.common.choices import AgeBand, Ethnicity, Race, Sex, Veteran
+from coresponse.common.fields import ModelChoiceField, ModelMultipleChoiceField
 from coresponse.common.ids import parse_id
 from coresponse.common.models import Code
 from coresponse.encounters.inputs import EncounterInput, ScreeningInput
@@ -47,9 +48,7 @@ def _chips() -> forms.CheckboxSelectMultiple:
 class ScreeningForm(forms.Form):
     """One screening done during the encounter (an encounter may have several)."""
 
-    instrument = forms.ModelChoiceField(
-        queryset=Code.objects.none(), required=False, label="Screening"
-    )
+    instrument = ModelChoiceField(queryset=Code.objects.none(), required=False, label="Screening")
     score = forms.IntegerField(required=False, label="Score", min_value=-999, max_value=9999)
     result = forms.CharField(max_length=120, required=False, label="Result")
 
@@ -78,8 +77,8 @@ class EncounterForm(forms.Form):
         widget=forms.HiddenInput,
         required=False,
     )
-    program = forms.ModelChoiceField(queryset=Code.objects.none(), empty_label=None)
-    department = forms.ModelChoiceField(queryset=Code.objects.none(), empty_label=None)
+    program = ModelChoiceField(queryset=Code.objects.none(), empty_label=None)
+    department = ModelChoiceField(queryset=Code.objects.none(), empty_label=None)
     occurred_at = forms.DateTimeField(label="When", widget=DATETIME_WIDGET)
 
     person_mode = forms.ChoiceField(
@@ -105,7 +104,7 @@ class EncounterForm(forms.Form):
         label="Veteran", choices=Veteran.choices, initial=Veteran.UNKNOWN
     )
 
-    presenting_problems = forms.ModelMultipleChoiceField(
+    presenting_problems = ModelMultipleChoiceField(
         queryset=Code.objects.none(),
         required=False,
         widget=_chips(),
@@ -126,7 +125,7 @@ class EncounterForm(forms.Form):
         required=False,
     )
     is_involuntary_hold = forms.BooleanField(label="Involuntary hold applied", required=False)
-    dispositions = forms.ModelMultipleChoiceField(
+    dispositions = ModelMultipleChoiceField(
         queryset=Code.objects.none(),
         required=False,
         widget=_chips(),
@@ -154,9 +153,9 @@ class EncounterForm(forms.Form):
     clinician_cleared_at = forms.DateTimeField(
         label="Clinician cleared", required=False, widget=DATETIME_WIDGET
     )
-    response_mode = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
-    call_source = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
-    setting = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
+    response_mode = ModelChoiceField(queryset=Code.objects.none(), required=False)
+    call_source = ModelChoiceField(queryset=Code.objects.none(), required=False)
+    setting = ModelChoiceField(queryset=Code.objects.none(), required=False)
     location_text = forms.CharField(label="Location", max_length=200, required=False)
     cad_incident_number = forms.CharField(label="CAD incident #", max_length=40, required=False)
     initial_call_type = forms.CharField(max_length=80, required=False)
@@ -164,7 +163,7 @@ class EncounterForm(forms.Form):
     is_mental_health_call = forms.BooleanField(
         label="Mental-health-related call", required=False, initial=True
     )
-    others_on_scene = forms.ModelMultipleChoiceField(
+    others_on_scene = ModelMultipleChoiceField(
         queryset=Code.objects.none(),
         required=False,
         widget=_chips(),
@@ -478,8 +477,8 @@ def initial_from_encounter(encounter: Encounter) -> dict[str, Any]:
 class EncounterFilterForm(forms.Form):
     """Filters of the encounter list; clinical filters are offered to clinical staff only."""
 
-    department = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
-    program = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
+    department = ModelChoiceField(queryset=Code.objects.none(), required=False)
+    program = ModelChoiceField(queryset=Code.objects.none(), required=False)
     occurred_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from coresponse.accounts.access import Actor
+from coresponse.common.fields import ModelChoiceField
 from coresponse.imports.models import ImportKind, MappingProfile
 from coresponse.imports.selectors import (
     call_departments_for,
@@ -21,7 +22,7 @@ MAX_UPLOAD_BYTES = 2 * 1024**3
 
 
 class RunForm(forms.Form):
-    profile = forms.ModelChoiceField(queryset=MappingProfile.objects.none(), label="Mapping")
+    profile = ModelChoiceField(queryset=MappingProfile.objects.none(), label="Mapping")
     file = forms.FileField(
         label="File (CSV or XLSX)",
         help_text="Any size: it is read as a stream. Nothing is kept of it after the import.",
@@ -71,12 +72,12 @@ class MappingForm(forms.Form):
     """Every setting of a mapping; the fields of each target are named `<part>__<target>`."""
 
     name = forms.CharField(max_length=100)
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         queryset=Department.objects.none(),
         required=False,
         help_text="Leave empty only if a column names each row's department.",
     )
-    program = forms.ModelChoiceField(queryset=Program.objects.none(), required=False)
+    program = ModelChoiceField(queryset=Program.objects.none(), required=False)
     encoding = forms.ChoiceField(choices=list(ENCODINGS.items()))
     delimiter = forms.ChoiceField(
         choices=[(value, label) for value, label in DELIMITERS.items()],
@@ -113,7 +114,7 @@ class MappingForm(forms.Form):
             del self.fields["program"]
         else:
             programs = encounter_programs_for(actor)
-            program_field = forms.ModelChoiceField(queryset=programs, required=True)
+            program_field = ModelChoiceField(queryset=programs, required=True)
             self.fields["program"] = program_field
             self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
                 programs__in=programs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from coresponse.accounts.models import User
+from coresponse.common.fields import ModelChoiceField
 from coresponse.network.models import Stage, TAContact, Topic
 from coresponse.programs.models import Department
 
@@ -12,7 +13,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class StartForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         queryset=Department.objects.none(),
         required=False,
         help_text="A department already known here, or fill in a new one below.",
@@ -30,7 +31,7 @@ class StartForm(forms.Form):
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
     inquiry_on = forms.DateField(widget=DATE, label="Date of the inquiry")
     contact_name = forms.CharField(max_length=200, required=False, label="Who asked")
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Lead")
+    owner = ModelChoiceField(queryset=User.objects.none(), required=False, label="Lead")
     next_step = forms.CharField(max_length=300, required=False)
     next_step_due_on = forms.DateField(widget=DATE, required=False, label="Next step due")
 
@@ -54,7 +55,7 @@ class MoveForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Lead")
+    owner = ModelChoiceField(queryset=User.objects.none(), required=False, label="Lead")
     contact_name = forms.CharField(max_length=200, required=False, label="Contact at the town")
     next_step = forms.CharField(max_length=300, required=False)
     next_step_due_on = forms.DateField(widget=DATE, required=False, label="Next step due")
@@ -76,7 +77,7 @@ class ContactForm(forms.Form):
     resources_shared = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One a line."
     )
-    request = forms.ModelChoiceField(queryset=None, required=False, label="For request")
+    request = ModelChoiceField(queryset=None, required=False, label="For request")
 
     def __init__(self, *args: object, requests: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

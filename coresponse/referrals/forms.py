@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coresponse.accounts.access import Actor
 from coresponse.accounts.models import User
+from coresponse.common.fields import ModelChoiceField
 from coresponse.directory.models import Service
 from coresponse.directory.selectors import services_for_referral
 from coresponse.referrals.models import FollowUp, Referral
@@ -19,7 +20,7 @@ from coresponse.referrals.services import FollowUpInput, ReferralInput, follow_u
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ServiceChoiceField(forms.ModelChoiceField):
+class ServiceChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} — {obj.provider.name}"
 
@@ -80,7 +81,7 @@ class StatusForm(forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=300)
 
 
-class AssigneeChoiceField(forms.ModelChoiceField):
+class AssigneeChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.username
 

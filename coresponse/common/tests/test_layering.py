@@ -62,3 +62,17 @@ def test_no_inline_script_in_templates():
         if re.search(r"\son[a-z]+=\"", text):
             offenders.append(f"{path.relative_to(ROOT)} (inline event handler)")
     assert offenders == []
+
+
+def test_model_choice_lists_are_read_with_one_query():
+    # Django's own choice fields stream their lists through a server-side cursor on
+    # PostgreSQL (three round trips each); coresponse.common.fields reads them at once.
+    pattern = re.compile(r"\bforms\.Model(Multiple)?ChoiceField\b")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted(ROOT.glob("*/**/*.py"))
+        if "tests" not in path.parts and path.name != "fields.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
