@@ -11,10 +11,9 @@ also reported as ratios against it.
 Latencies depend on whatever else runs on the machine; the server's CPU time per request
 (gunicorn's processes, and the PostgreSQL backends serving the benchmark's database when the
 server runs on this machine, sampled from /proc every second) does much less, and is reported
-too. Gunicorn runs 3 workers × 8 threads (about one process per core plus one, threads to
-overlap database waits) with a 5 s keep-alive: longer than the 0.5–1.5 s think time, as a
-browser or proxy expects (at gunicorn's default of 2 s an idle connection can be closed just
-as the client reuses it, which the client sees as a reset connection, not a server error).
+too. Gunicorn runs with the application's own settings (`config/gunicorn.conf.py`: on a
+2-core machine 8 workers × 2 threads, with a 5 s keep-alive, longer than the 0.5–1.5 s think
+time); `--workers`, `--threads` and `--keep-alive` override them to compare others.
 
     .venv/bin/python bench/load.py                       # 50 users, 30 s
     .venv/bin/python bench/load.py --seconds 300         # the 5-minute run of SECURITY.md
@@ -26,6 +25,7 @@ import argparse
 import os
 import random
 import re
+import runpy
 import statistics
 import subprocess
 import sys
@@ -43,6 +43,7 @@ from procstat import cpu_seconds, stat_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "load-bench-password-2026"
 # The server reads form times in the organization's zone, not this machine's.
@@ -283,9 +284,13 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.3, help="demo data scale")
     parser.add_argument("--ramp", type=int, default=15, help="seconds over which users log in")
     parser.add_argument("--port", type=int, default=8190)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--keep-alive", type=int, default=5, help="gunicorn's keep-alive seconds")
+    # The defaults are the application's own gunicorn settings on this machine.
+    served = runpy.run_path(str(GUNICORN_CONF))
+    parser.add_argument("--workers", type=int, default=served["workers"])
+    parser.add_argument("--threads", type=int, default=served["threads"])
+    parser.add_argument(
+        "--keep-alive", type=int, default=served["keepalive"], help="gunicorn's keep-alive seconds"
+    )
     args = parser.parse_args()
 
     database = f"cr_bench_load_{os.getpid()}"
@@ -322,6 +327,8 @@ def main() -> None:
         server = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
+                "-c",
+                str(GUNICORN_CONF),
                 "config.wsgi",
                 "-b",
                 f"127.0.0.1:{args.port}",
