@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -12,6 +13,9 @@ from django.utils import timezone
 from coresponse.accounts.access import Actor, View, access_for
 from coresponse.audit.services import audit_reads
 from coresponse.people.models import Person, PersonDepartment, SafetyFlag
+
+if TYPE_CHECKING:
+    from coresponse.encounters.selectors import EncounterRow
 
 REPEAT_WINDOWS_DAYS = (30, 90, 365)
 
@@ -47,7 +51,8 @@ def person_view_of(actor: Actor, person: Person) -> View | None:
     access = access_for(actor)
     if person.pk in access.break_glass_person_ids:
         return View.CLINICAL
-    department_ids = set(person.person_departments.values_list("department_id", flat=True))
+    # Read through the relation's cache when the person was fetched with it (`person_get`).
+    department_ids = {link.department_id for link in person.person_departments.all()}
     return access.view_for_departments(department_ids)
 
 
@@ -58,6 +63,7 @@ class PersonProfile:
     person: Person
     view: View
     safety_flags: list[SafetyFlag]
+    history: list[EncounterRow]
     repeat_counts: dict[int, int]
     encounter_count: int
 
@@ -65,7 +71,7 @@ class PersonProfile:
 def person_get(actor: Actor, person_id: int) -> Person:
     """One visible person, or 404 (foreign and absent ids look the same)."""
     try:
-        return people_visible_to(actor).get(pk=person_id)
+        return people_visible_to(actor).prefetch_related("person_departments").get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404("No person found.") from None
 
@@ -83,22 +89,25 @@ def repeat_contact_counts(
 
 
 def person_profile(actor: Actor, person_id: int) -> PersonProfile:
-    """The person page's data: identity, flags, repeat counts; audited as a read."""
+    """The person page's data: identity, flags, encounter history and repeat counts; audited
+    as a read."""
     # Imported here: encounters depend on people, not the other way round at import time.
-    from coresponse.encounters.selectors import encounters_visible_to
+    from coresponse.encounters.selectors import encounter_history
 
     person = person_get(actor, person_id)
     view = person_view_of(actor, person)
     if view is None:
         raise Http404("No person found.")
-    encounter_times = list(
-        encounters_visible_to(actor).filter(person=person).values_list("occurred_at", flat=True)
-    )
     audit_reads(actor=actor, object_type="person", objects=[person])
+    # Every encounter the actor may see has a view (clinical or police), so the history is
+    # all of them: the counts need no query of their own.
+    history = encounter_history(actor, person)
+    encounter_times = [row.encounter.occurred_at for row in history]
     return PersonProfile(
         person=person,
         view=view,
         safety_flags=list(person.safety_flags.filter(is_active=True)),
+        history=history,
         repeat_counts=repeat_contact_counts(encounter_times, timezone.now()),
         encounter_count=len(encounter_times),
     )

@@ -14,7 +14,7 @@ from coresponse.accounts.access import View, access_for
 from coresponse.audit.models import AuditEvent
 from coresponse.audit.services import audit_reads, audit_record_many
 from coresponse.common.http import AuthenticatedHttpRequest
-from coresponse.encounters.selectors import attach_contact_summaries, encounter_history
+from coresponse.encounters.selectors import attach_contact_summaries
 from coresponse.people.forms import (
     AliasForm,
     IdentifierForm,
@@ -76,7 +76,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "profile": profile,
         "person": profile.person,
-        "history": encounter_history(request.user, profile.person),
+        "history": profile.history,
         "is_clinical": profile.view == View.CLINICAL,
         "flag_form": SafetyFlagForm(),
         "alias_form": AliasForm(),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from coresponse.accounts.access import Actor, access_for
+from coresponse.accounts.access import Actor, View, access_for
 from coresponse.accounts.models import Membership, Role, User
 from coresponse.audit.services import audit_reads
 from coresponse.encounters.models import Encounter
@@ -22,6 +23,9 @@ from coresponse.people.models import Person
 from coresponse.programs.models import ProgramDepartment
 from coresponse.referrals.lifecycle import AWAITING_OUTCOME
 from coresponse.referrals.models import FollowUp, Referral
+
+if TYPE_CHECKING:
+    from coresponse.encounters.selectors import EncounterRow
 
 # What an officer or liaison may read of a follow-up request they can see.
 POLICE_FOLLOW_UP_FIELDS = (
@@ -136,21 +140,28 @@ class TimelineEntry:
     record: Encounter | Referral | FollowUp
 
 
-def person_timeline(actor: Actor, person: Person) -> list[TimelineEntry]:
+def person_timeline(
+    actor: Actor, person: Person, *, history: list[EncounterRow] | None = None
+) -> list[TimelineEntry]:
     """Encounters, referrals (with their steps) and follow-ups of a person, newest first.
 
     Clinical scope only: an officer gets an empty timeline (see `police_requests_for`).
+    `history`: the person's encounter history (`encounter_history`) already read for the
+    same actor; its clinically viewed rows are the timeline's encounters, not read again.
     """
     from coresponse.encounters.selectors import encounters_clinically_visible_to
 
     if not access_for(actor).is_clinical and not access_for(actor).break_glass_person_ids:
         return []
-    encounters = list(
-        encounters_clinically_visible_to(actor)
-        .filter(person=person)
-        .select_related("department")
-        .prefetch_related("dispositions", "presenting_problems")
-    )
+    if history is not None:
+        encounters = [row.encounter for row in history if row.view == View.CLINICAL]
+    else:
+        encounters = list(
+            encounters_clinically_visible_to(actor)
+            .filter(person=person)
+            .select_related("department")
+            .prefetch_related("dispositions", "presenting_problems")
+        )
     referrals = list(
         referrals_visible_to(actor)
         .filter(person=person)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coresponse.accounts.access import View, access_for
 from coresponse.encounters.models import Encounter
-from coresponse.encounters.selectors import encounter_view_of
+from coresponse.encounters.selectors import EncounterRow, encounter_view_of
 from coresponse.people.models import Person
 from coresponse.people.selectors import person_view_of
 from coresponse.referrals import selectors
@@ -49,15 +49,18 @@ def encounter_referrals(context: template.Context, encounter: Encounter) -> dict
 
 
 @register.inclusion_tag("referrals/_timeline.html", takes_context=True)
-def person_timeline(context: template.Context, person: Person) -> dict[str, Any]:
-    """Encounters, referrals with their outcomes, and follow-ups of a person; clinical only."""
+def person_timeline(
+    context: template.Context, person: Person, history: list[EncounterRow] | None = None
+) -> dict[str, Any]:
+    """Encounters, referrals with their outcomes, and follow-ups of a person; clinical only.
+    `history`: the person's encounters as the page already read them, to reuse."""
     user = _user(context)
     if user is None or person_view_of(user, person) != View.CLINICAL:
         return {"entries": [], "is_shown": False}
     return {
         "is_shown": True,
         "request": context.get("request"),
-        "entries": selectors.person_timeline(user, person),
+        "entries": selectors.person_timeline(user, person, history=history),
         **follow_up_context(),
     }
 

@@ -7,9 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
+from coresponse.accounts.access import View
 from coresponse.audit.models import AuditEvent
+from coresponse.encounters.selectors import EncounterRow, encounter_history
 from coresponse.referrals import selectors
 from coresponse.referrals.models import Referral
 from coresponse.referrals.services import follow_up_request
@@ -102,6 +106,24 @@ def test_timeline_merges_encounters_referrals_and_follow_ups_newest_first(world,
         )
     )
     assert audited == {(entry.kind, str(entry.record.pk)) for entry in entries}
+
+
+def test_the_timeline_takes_its_encounters_from_the_page_s_history_without_reading_them_again(
+    world, scene, records
+):
+    history = encounter_history(world.clinician, scene.person)
+    with CaptureQueriesContext(connection) as queries:
+        from_history = selectors.person_timeline(world.clinician, scene.person, history=history)
+    assert not [query for query in queries if 'FROM "encounters_encounter"' in query["sql"]]
+    read_again = selectors.person_timeline(world.clinician, scene.person)
+    assert [(entry.kind, entry.record.pk) for entry in from_history] == [
+        (entry.kind, entry.record.pk) for entry in read_again
+    ]
+    # Only the rows the actor sees clinically are the timeline's.
+    police_only = [EncounterRow(encounter=scene.encounter, view=View.POLICE)]
+    entries = selectors.person_timeline(world.clinician, scene.person, history=police_only)
+    assert "encounter" not in {entry.kind for entry in entries}
+    assert len(entries) == 3
 
 
 @time_machine.travel(NOW, tick=False)

@@ -6,7 +6,9 @@ import datetime
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coresponse.accounts.tests.factories import UserFactory
@@ -264,6 +266,16 @@ def test_clinician_person_page_shows_the_timeline_with_referral_outcomes(world, 
     assert "Timeline: encounters, referrals, follow-ups" in text
     assert "Referred to Crisis Stabilization Unit" in text
     assert "outcome: did not attend" in text
+
+
+def test_the_person_page_reads_the_person_s_encounters_and_departments_once(world, scene):
+    client = client_for(world.clinician)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/people/{scene.person.pk}/")
+    assert response.status_code == 200
+    tables_read = [query["sql"].split(".", 1)[0] for query in queries]
+    assert tables_read.count('SELECT "encounters_encounter"') == 1
+    assert tables_read.count('SELECT "people_persondepartment"') == 1
 
 
 def test_supervisor_reassigns_from_the_queue(world, scene):
