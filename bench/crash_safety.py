@@ -24,20 +24,16 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import psycopg
 import requests
+from encounter_post import CSRF, unidentified_encounter
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-# The server reads form times in the organization's zone, not this machine's.
-SERVER_ZONE = ZoneInfo("America/New_York")
 SAVED = re.compile(r"^/encounters/\d+/$")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SETUP = """
 from coresponse.accounts.mfa import enrol_with_secret
 from coresponse.accounts.models import Membership, User
@@ -91,10 +87,6 @@ class Server:
         if self.process is not None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-
-
-def local_hour_ago() -> str:
-    return (datetime.now(SERVER_ZONE) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 def totp(index: int) -> str:
@@ -170,25 +162,14 @@ def client(
 
 
 def form(token: str, key: str, codes: dict[str, int]) -> dict[str, object]:
-    return {
-        "csrfmiddlewaretoken": token,
-        "client_key": key,
-        "action": "submit",
-        "program": codes["program"],
-        "department": codes["department"],
-        "occurred_at": local_hour_ago(),
-        "person_mode": "unidentified",
-        "age_band": "45_54",
-        "sex": "male",
-        "race": "unknown",
-        "ethnicity": "unknown",
-        "veteran_status": "unknown",
-        "new_sex": "unknown",
-        "presenting_problems": codes["problem"],
-        "charge_severity": "none",
-        "arrest_outcome": "not_applicable",
-        "ed_outcome": "not_indicated",
-    }
+    return unidentified_encounter(
+        client_key=key,
+        codes=codes,
+        csrfmiddlewaretoken=token,
+        age_band="45_54",
+        sex="male",
+        ed_outcome="not_indicated",
+    )
 
 
 def main() -> None:

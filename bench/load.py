@@ -33,12 +33,11 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import psycopg
 import requests
+from encounter_post import CLIENT_KEY, CSRF, unidentified_encounter
 from procstat import cpu_seconds, stat_fields
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,11 +45,7 @@ BIN = ROOT / ".venv" / "bin"
 GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "load-bench-password-2026"
-# The server reads form times in the organization's zone, not this machine's.
-SERVER_ZONE = ZoneInfo("America/New_York")
 SAVED = re.compile(r"^/encounters/\d+/$")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-CLIENT_KEY = re.compile(r'name="client_key" value="([^"]+)"')
 
 
 @dataclass
@@ -152,10 +147,6 @@ for index in range({users}):
 """
 
 
-def local_hour_ago() -> str:
-    return (datetime.now(SERVER_ZONE) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-
-
 def totp(index: int) -> str:
     from django_otp.oath import TOTP
 
@@ -228,25 +219,7 @@ def save(session: requests.Session, base: str, codes: dict[str, int], results: R
     form = session.get(f"{base}/encounters/new/")
     token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
     key = CLIENT_KEY.search(form.text).group(1)  # type: ignore[union-attr]
-    data = {
-        "csrfmiddlewaretoken": token,
-        "client_key": key,
-        "action": "submit",
-        "program": codes["program"],
-        "department": codes["department"],
-        "occurred_at": local_hour_ago(),
-        "person_mode": "unidentified",
-        "age_band": "25_34",
-        "sex": "female",
-        "race": "unknown",
-        "ethnicity": "unknown",
-        "veteran_status": "unknown",
-        "new_sex": "unknown",
-        "presenting_problems": codes["problem"],
-        "charge_severity": "none",
-        "arrest_outcome": "not_applicable",
-        "ed_outcome": "ed_diverted",
-    }
+    data = unidentified_encounter(client_key=key, codes=codes, csrfmiddlewaretoken=token)
     started = time.perf_counter()
     response = session.post(
         f"{base}/encounters/new/",

@@ -19,24 +19,20 @@ import cProfile
 import os
 import pstats
 import random
-import re
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import psycopg
+from encounter_post import CLIENT_KEY, unidentified_encounter
 from procstat import process_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "request-cost-password-2026"
-SERVER_ZONE = ZoneInfo("America/New_York")
-CLIENT_KEY = re.compile(r'name="client_key" value="([^"]+)"')
 
 SETUP_SCRIPT = """
 from coresponse.accounts.mfa import enrol_with_secret
@@ -111,25 +107,10 @@ def measure(args: argparse.Namespace) -> None:
     def save() -> Callable[[], object]:
         # The form is fetched first (not measured), as a clinician opens it before saving.
         key = CLIENT_KEY.search(client.get("/encounters/new/").content.decode())
-        occurred = datetime.now(SERVER_ZONE) - timedelta(hours=1)
-        data = {
-            "client_key": key.group(1),  # type: ignore[union-attr]
-            "action": "submit",
-            "program": program,
-            "department": department,
-            "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
-            "person_mode": "unidentified",
-            "age_band": "25_34",
-            "sex": "female",
-            "race": "unknown",
-            "ethnicity": "unknown",
-            "veteran_status": "unknown",
-            "new_sex": "unknown",
-            "presenting_problems": problem,
-            "charge_severity": "none",
-            "arrest_outcome": "not_applicable",
-            "ed_outcome": "ed_diverted",
-        }
+        data = unidentified_encounter(
+            client_key=key.group(1),  # type: ignore[union-attr]
+            codes={"program": program, "department": department, "problem": problem},
+        )
         return lambda: client.post("/encounters/new/", data)
 
     def get(url: str) -> Callable[[], object]:
