@@ -126,10 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("DB_PREPARED_STATEMENTS", True):
     # PostgreSQL binds the parameters itself, and a statement a connection sends a second time
     # (every page's session, user, scope and audit queries; a page's own) is prepared, so it
-    # is planned once per connection rather than on every request: the person page's
-    # PostgreSQL time fell from 6.0 to 2.8 ms, an encounter's from 8.7 to 3.5. It needs
-    # persistent connections (DB_CONN_MAX_AGE). Behind a connection pooler in transaction mode
-    # that cannot keep prepared statements, set DB_PREPARED_STATEMENTS=0.
+    # is planned once per connection rather than on every request (ADR 0014, with figures).
+    # It needs persistent connections (DB_CONN_MAX_AGE). Behind a connection pooler in
+    # transaction mode that cannot keep prepared statements, set DB_PREPARED_STATEMENTS=0.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
